@@ -1,0 +1,81 @@
+using System.Data.Common;
+using DuckDB.NET.Data;
+
+namespace BatchJobs.Core.Engine;
+
+/// <summary>
+/// An in-process DuckDB database for one job or check run: UTC session time zone (timestamps are instants),
+/// all cores, and helpers to bind Parquet files as views named after datasets.
+/// </summary>
+public sealed class DuckDbSession : IDisposable
+{
+    private readonly DuckDBConnection connection;
+
+    public DuckDbSession()
+    {
+        connection = new DuckDBConnection("Data Source=:memory:");
+        connection.Open();
+        Execute("set TimeZone = 'UTC'");
+        Execute($"set threads = {Environment.ProcessorCount}");
+        Execute("set preserve_insertion_order = false");
+    }
+
+    /// <summary>Binds the given Parquet files as a view; a view needs at least one file.</summary>
+    /// <param name="name">A validated snake_case dataset name.</param>
+    /// <param name="files">The Parquet files of the view, at least one.</param>
+    public void CreateParquetView(string name, IReadOnlyList<string> files)
+    {
+        if (files.Count == 0) throw new ArgumentException($"view '{name}' needs at least one Parquet file", nameof(files));
+        Execute($"create or replace view {Quote(name)} as select * from read_parquet([{string.Join(", ", files.Select(Literal))}])");
+    }
+
+    /// <summary>Runs a statement with positional parameters (<c>$1</c>, <c>$2</c>, ...).</summary>
+    public int Execute(string sql, params object?[] parameters)
+    {
+        using var command = Command(sql, parameters);
+        return command.ExecuteNonQuery();
+    }
+
+    /// <summary>Runs a query and returns the first column of the first row.</summary>
+    public object? Scalar(string sql, params object?[] parameters)
+    {
+        using var command = Command(sql, parameters);
+        var value = command.ExecuteScalar();
+        return value is DBNull ? null : value;
+    }
+
+    /// <summary>Runs a query and materialises its rows.</summary>
+    public List<object?[]> Query(string sql, params object?[] parameters)
+    {
+        using var command = Command(sql, parameters);
+        using var reader = command.ExecuteReader();
+        var rows = new List<object?[]>();
+        while (reader.Read())
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    /// <summary>Writes a query's result to one Parquet file (zstd-compressed).</summary>
+    public long CopyToParquet(string query, string path, params object?[] parameters) =>
+        Execute($"copy ({query}) to {Literal(path)} (format parquet, compression zstd)", parameters);
+
+    /// <summary>A double-quoted identifier.</summary>
+    public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
+
+    /// <summary>A single-quoted string literal, for paths we produced ourselves (never for user input).</summary>
+    public static string Literal(string text) => "'" + text.Replace("'", "''") + "'";
+
+    private DbCommand Command(string sql, object?[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var parameter in parameters) command.Parameters.Add(new DuckDBParameter(parameter ?? DBNull.Value));
+        return command;
+    }
+
+    public void Dispose() => connection.Dispose();
+}

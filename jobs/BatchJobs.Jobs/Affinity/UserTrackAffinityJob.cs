@@ -1,0 +1,46 @@
+using BatchJobs.Core;
+using BatchJobs.Core.Contracts;
+using BatchJobs.Core.Engine;
+using BatchJobs.Core.Jobs;
+
+namespace BatchJobs.Jobs.Affinity;
+
+/// <summary>
+/// <c>user-track-affinity</c> → <c>user_track_affinity</c> (daily): per user and track over the rolling window of
+/// <c>listening_events</c> declared in the contract (28 days by default), plays, streams, skips, last played and a
+/// recency-weighted affinity that discounts skips. Set-based: one SQL stage beside this file. Consumer: the ALS
+/// embeddings. The weights are computed here, one per day of the window, so the SQL needs no engine-specific date
+/// arithmetic.
+/// </summary>
+public sealed class UserTrackAffinityJob : IJob
+{
+    private static readonly string Sql = SqlResources.Load("Affinity/user_track_affinity.sql");
+
+    public string Name => "user-track-affinity";
+
+    public async Task RunAsync(JobContext context, CancellationToken cancellationToken)
+    {
+        // Inputs
+        var events = context.Input("listening_events");
+        var halfLifeDays = context.DoubleParameter("half_life_days");
+        var skipDiscount = context.DoubleParameter("skip_discount");
+        if (halfLifeDays <= 0) throw new UsageException($"parameter half_life_days = {halfLifeDays} must be positive");
+
+        // Transform: weight 0.5^(age / half-life) per day of the window, age 0 on the logical date.
+        var window = new InlineTable("affinity_window",
+            [new ColumnSpec("dt", ColumnType.Date, false), new ColumnSpec("recency_weight", ColumnType.Double, false)],
+            events.Select(e => new object?[] { e.Partition, RecencyWeight(context.Date.DayNumber - e.Partition.DayNumber, halfLifeDays) }).ToList());
+        var parameters = new InlineTable("job_params", [new ColumnSpec("skip_discount", ColumnType.Double, false)], [[skipDiscount]]);
+        var stage = new SqlStage("user_track_affinity.sql", Sql,
+            new Dictionary<string, IReadOnlyList<string>> { ["listening_events"] = context.InputFiles("listening_events") },
+            [window, parameters]);
+
+        // Outputs
+        var affinity = context.Stage("user_track_affinity");
+        await context.Engine.RunSqlAsync(stage, affinity.FilePath("part-00000.parquet"), cancellationToken);
+        await context.PublishAsync([affinity], cancellationToken);
+    }
+
+    /// <summary>The weight of a day <paramref name="ageDays"/> before the logical date.</summary>
+    public static double RecencyWeight(int ageDays, double halfLifeDays) => Math.Pow(0.5, ageDays / halfLifeDays);
+}

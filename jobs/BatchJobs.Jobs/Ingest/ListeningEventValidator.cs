@@ -1,0 +1,164 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+using CsvHelper;
+
+namespace BatchJobs.Jobs.Ingest;
+
+/// <summary>
+/// Validates one raw listening event against the day and the catalogue: a pure function of its fields, so every
+/// reader (CSV, Parquet, a Spark partition) rejects the same rows for the same reasons.
+/// </summary>
+/// <remarks>
+/// A stream is a play of at least 30 s. A skip stops before 30 s and before the track's end, so a short track played
+/// to its end is neither. Timestamps must carry a UTC designator or offset: a local time is ambiguous.
+/// </remarks>
+public sealed class ListeningEventValidator(TrackCatalogue tracks, DateOnly day, IReadOnlySet<string> platforms, long durationToleranceMs)
+{
+    public const int FieldCount = 6;
+    public const long StreamThresholdMs = 30_000;
+    public static readonly string[] Header = ["user_id", "track_id", "ts", "ms_played", "context", "platform"];
+
+    private readonly DateTime dayStart = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+    private readonly Dictionary<string, string> interned = new(StringComparer.Ordinal);
+
+    /// <summary>Validates the current record of a CSV reader, parsing numbers and timestamps from its UTF-8 bytes.</summary>
+    public bool TryValidate(CsvReader csv, out ListeningEvent accepted, out Rejection rejection)
+    {
+        accepted = default;
+        if (csv.FieldCount != FieldCount)
+        {
+            rejection = new Rejection("(record)", $"{csv.FieldCount} fields, expected {FieldCount} ({string.Join(",", Header)})");
+            return false;
+        }
+        var ts = csv.GetSpan(2);
+        if (!TryParseFixed(ts, out var playedAt) && !TryParseTimestamp(Encoding.UTF8.GetString(ts), out playedAt, out var tsProblem))
+        {
+            rejection = new Rejection("ts", tsProblem);
+            return false;
+        }
+        var ms = csv.GetSpan(3);
+        if (!Utf8Parser.TryParse(ms, out long msPlayed, out var consumed) || consumed != ms.Length)
+        {
+            rejection = new Rejection("ms_played", $"'{Truncate(Encoding.UTF8.GetString(ms))}' is not a whole number of milliseconds");
+            return false;
+        }
+        return TryValidate(csv.GetString(0), csv.GetString(1), playedAt, msPlayed, csv.GetString(4), csv.GetString(5), out accepted, out rejection);
+    }
+
+    /// <summary>Validates an event whose timestamp and duration are already typed (Parquet input).</summary>
+    public bool TryValidate(string? userId, string? trackId, DateTime playedAt, long msPlayed, string? context, string? platform,
+        out ListeningEvent accepted, out Rejection rejection)
+    {
+        accepted = default;
+        if (!Text(userId, "user_id", out rejection) || !Text(trackId, "track_id", out rejection)
+            || !Text(context, "context", out rejection) || !Text(platform, "platform", out rejection))
+            return false;
+        if (!tracks.TryGet(trackId!, out var artistId, out var durationMs))
+        {
+            rejection = new Rejection("track_id", $"unknown track '{Truncate(trackId!)}': not in the tracks catalogue of {day:yyyy-MM-dd}");
+            return false;
+        }
+        if (playedAt < dayStart || playedAt >= dayStart.AddDays(1))
+        {
+            rejection = new Rejection("ts", $"{playedAt:yyyy-MM-ddTHH:mm:ss.fffZ} is outside the partition day {day:yyyy-MM-dd} (UTC)");
+            return false;
+        }
+        if (msPlayed < 0)
+        {
+            rejection = new Rejection("ms_played", $"{msPlayed} is negative");
+            return false;
+        }
+        if (msPlayed > durationMs + durationToleranceMs)
+        {
+            rejection = new Rejection("ms_played", $"{msPlayed} exceeds the track's duration {durationMs} ms by more than the tolerance {durationToleranceMs} ms");
+            return false;
+        }
+        if (!platforms.Contains(platform!))
+        {
+            rejection = new Rejection("platform", $"'{Truncate(platform!)}' is not an accepted platform ({string.Join(", ", platforms.Order())})");
+            return false;
+        }
+        var isStream = msPlayed >= StreamThresholdMs;
+        var isSkip = !isStream && msPlayed < durationMs;
+        accepted = new ListeningEvent(userId!, trackId!, artistId, playedAt, msPlayed, Intern(context!), Intern(platform!), isStream, isSkip);
+        rejection = default;
+        return true;
+    }
+
+    /// <summary>
+    /// Parses an ISO-8601 instant that carries a UTC designator or an offset.
+    /// </summary>
+    public static bool TryParseTimestamp(string text, out DateTime utc, out string problem)
+    {
+        problem = "";
+        utc = default;
+        var trimmed = text.AsSpan().Trim();
+        var hasDesignator = trimmed.Length > 0 && (trimmed[^1] is 'Z' or 'z' || (trimmed.Length > 6 && trimmed[^6] is '+' or '-' && trimmed[^3] == ':'));
+        if (TryParseFixed(Encoding.UTF8.GetBytes(text), out utc)) return true;
+        if (!DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) || trimmed.Length < 10)
+        {
+            problem = $"'{Truncate(text)}' is not an ISO-8601 timestamp such as 2026-11-02T13:45:12.345Z";
+            return false;
+        }
+        if (!hasDesignator)
+        {
+            problem = $"'{Truncate(text)}' has no UTC designator ('Z') or offset, so the instant is ambiguous";
+            return false;
+        }
+        utc = parsed.UtcDateTime;
+        return true;
+    }
+
+    /// <summary>The fast path for the common shape <c>yyyy-MM-ddTHH:mm:ss.fffZ</c>, from UTF-8 bytes.</summary>
+    private static bool TryParseFixed(ReadOnlySpan<byte> s, out DateTime utc)
+    {
+        utc = default;
+        if (s.Length != 24 || s[23] != 'Z' || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != '.') return false;
+        if (!Digits(s, 0, 4, out var year) || !Digits(s, 5, 2, out var month) || !Digits(s, 8, 2, out var dayOfMonth)
+            || !Digits(s, 11, 2, out var hour) || !Digits(s, 14, 2, out var minute) || !Digits(s, 17, 2, out var second) || !Digits(s, 20, 3, out var ms))
+            return false;
+        if (year == 0 || month is < 1 or > 12 || dayOfMonth < 1 || dayOfMonth > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+            return false;
+        utc = new DateTime(year, month, dayOfMonth, hour, minute, second, ms, DateTimeKind.Utc);
+        return true;
+    }
+
+    private static bool Digits(ReadOnlySpan<byte> s, int start, int length, out int value)
+    {
+        value = 0;
+        for (var i = start; i < start + length; i++)
+        {
+            var d = s[i] - '0';
+            if ((uint)d > 9) return false;
+            value = value * 10 + d;
+        }
+        return true;
+    }
+
+    private static bool Text(string? value, string field, out Rejection rejection)
+    {
+        rejection = default;
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            rejection = new Rejection(field, "is empty; every event needs it");
+            return false;
+        }
+        foreach (var c in value)
+        {
+            if (!char.IsControl(c) && c != '\uFFFD') continue;
+            rejection = new Rejection(field, $"contains control or undecodable characters (U+{(int)c:X4}): the client sent garbage");
+            return false;
+        }
+        return true;
+    }
+
+    private string Intern(string value)
+    {
+        if (interned.TryGetValue(value, out var existing)) return existing;
+        interned[value] = value;
+        return value;
+    }
+
+    private static string Truncate(string text) => text.Length <= 40 ? text : text[..40] + "…";
+}

@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Text;
+using BatchJobs.Core.Jobs;
+using CsvHelper;
+using Parquet;
+using Parquet.Schema;
+
+namespace BatchJobs.Jobs.Ingest;
+
+/// <summary>The outcome of validating one raw file: accepted events and rejected rows, in file order.</summary>
+public sealed class ValidatedFile(string sourceFile)
+{
+    public string SourceFile { get; } = sourceFile;
+    public List<ListeningEvent> Accepted { get; } = [];
+    public List<RejectedRow> Rejected { get; } = [];
+    public long InputRows => Accepted.Count + Rejected.Count;
+}
+
+/// <summary>
+/// Reads one raw listening-event file (CSV with a header, or Parquet) and validates every row; each row ends up
+/// accepted or rejected with its line number (CSV: the physical line; Parquet: the 1-based row).
+/// </summary>
+public static class RawEventFileReader
+{
+    public static Task<ValidatedFile> ReadAsync(string path, string sourceName, ListeningEventValidator validator, CancellationToken cancellationToken) =>
+        Path.GetExtension(path).ToLowerInvariant() switch
+        {
+            ".csv" => Task.Run(() => ReadCsv(path, sourceName, validator, cancellationToken), cancellationToken),
+            ".parquet" => ReadParquetAsync(path, sourceName, validator, cancellationToken),
+            var other => throw new BadInputException($"{path}: '{other}' files are not raw listening events; the folder may hold only .csv and .parquet files"),
+        };
+
+    private static ValidatedFile ReadCsv(string path, string sourceName, ListeningEventValidator validator, CancellationToken cancellationToken)
+    {
+        var result = new ValidatedFile(sourceName);
+        var options = new CsvReaderOptions
+        {
+            Separator = ',',
+            HasHeader = true,
+            TrackLineNumbers = true,
+            // A stray quote must not swallow the lines after it: every line break ends a record.
+            AllowLineBreaksInQuotes = false,
+            MalformedData = CsvMalformedDataHandling.Skip,
+            FieldCountMismatch = CsvFieldCountHandling.Allow,
+            PoolStrings = true,
+            OnMalformedRecord = malformed => result.Rejected.Add(new RejectedRow(sourceName, malformed.LineNumber, "(record)",
+                $"malformed CSV quoting ({malformed.Reason})", malformed.RawRecord)),
+        };
+        using var csv = CsvReader.FromFile(path, options);
+        if (!csv.Headers.SequenceEqual(ListeningEventValidator.Header))
+            throw new BadInputException($"{path}: line 1: the header is '{string.Join(",", csv.Headers)}', expected '{string.Join(",", ListeningEventValidator.Header)}'; fix the export or its column order");
+        while (csv.Read())
+        {
+            if ((csv.RowNumber & 0xFFFF) == 0) cancellationToken.ThrowIfCancellationRequested();
+            if (validator.TryValidate(csv, out var accepted, out var rejection)) result.Accepted.Add(accepted);
+            else result.Rejected.Add(new RejectedRow(sourceName, csv.LineNumber, rejection.Field, rejection.Reason, Encoding.UTF8.GetString(csv.RawRecord)));
+        }
+        return result;
+    }
+
+    private static async Task<ValidatedFile> ReadParquetAsync(string path, string sourceName, ListeningEventValidator validator, CancellationToken cancellationToken)
+    {
+        var result = new ValidatedFile(sourceName);
+        await using var reader = await ParquetReader.CreateAsync(path, cancellationToken: cancellationToken);
+        DataField Field(string name) => reader.Schema.DataFields.FirstOrDefault(f => f.Name == name)
+            ?? throw new BadInputException($"{path}: has no column '{name}'; raw events need {string.Join(", ", ListeningEventValidator.Header)}");
+        var users = Field("user_id");
+        var tracks = Field("track_id");
+        var timestamps = Field("ts");
+        var played = Field("ms_played");
+        var contexts = Field("context");
+        var platforms = Field("platform");
+        long row = 0;
+        for (var g = 0; g < reader.RowGroupCount; g++)
+        {
+            var group = reader.OpenRowGroupReader(g);
+            var rows = checked((int)group.RowCount);
+            var user = await ReadStringsAsync(group, users, rows, cancellationToken);
+            var track = await ReadStringsAsync(group, tracks, rows, cancellationToken);
+            var context = await ReadStringsAsync(group, contexts, rows, cancellationToken);
+            var platform = await ReadStringsAsync(group, platforms, rows, cancellationToken);
+            var ms = await ReadNullableAsync<long>(group, played, rows, cancellationToken);
+            DateTime?[]? tsValues = null;
+            string?[]? tsTexts = null;
+            if (timestamps.ClrType == typeof(DateTime)) tsValues = await ReadNullableAsync<DateTime>(group, timestamps, rows, cancellationToken);
+            else tsTexts = await ReadStringsAsync(group, timestamps, rows, cancellationToken);
+            for (var i = 0; i < rows; i++)
+            {
+                row++;
+                DateTime playedAt;
+                if (tsValues is not null)
+                {
+                    if (tsValues[i] is not { } value)
+                    {
+                        Reject(i, "ts", "is empty; every event needs it");
+                        continue;
+                    }
+                    playedAt = DateTime.SpecifyKind(value, DateTimeKind.Utc);
+                }
+                else if (!ListeningEventValidator.TryParseTimestamp(tsTexts![i] ?? "", out playedAt, out var problem))
+                {
+                    Reject(i, "ts", problem);
+                    continue;
+                }
+                if (ms[i] is not { } msPlayed)
+                {
+                    Reject(i, "ms_played", "is empty; every event needs it");
+                    continue;
+                }
+                if (validator.TryValidate(user[i], track[i], playedAt, msPlayed, context[i], platform[i], out var accepted, out var rejection))
+                    result.Accepted.Add(accepted);
+                else
+                    Reject(i, rejection.Field, rejection.Reason);
+            }
+
+            void Reject(int i, string field, string reason) => result.Rejected.Add(new RejectedRow(sourceName, row, field, reason,
+                string.Join(",", user[i], track[i], tsValues is null ? tsTexts![i] : tsValues[i]?.ToString("O", CultureInfo.InvariantCulture), ms[i], context[i], platform[i])));
+        }
+        return result;
+    }
+
+    private static async Task<string?[]> ReadStringsAsync(ParquetRowGroupReader group, DataField field, int rows, CancellationToken cancellationToken)
+    {
+        var values = new string?[rows];
+        await group.ReadAsync(field, values.AsMemory(), cancellationToken: cancellationToken);
+        return values;
+    }
+
+    private static async Task<T?[]> ReadNullableAsync<T>(ParquetRowGroupReader group, DataField field, int rows, CancellationToken cancellationToken) where T : struct
+    {
+        var values = new T?[rows];
+        if (field.IsNullable)
+        {
+            await group.ReadAsync<T>(field, values.AsMemory(), cancellationToken: cancellationToken);
+            return values;
+        }
+        var dense = new T[rows];
+        await group.ReadAsync<T>(field, dense.AsMemory(), cancellationToken: cancellationToken);
+        for (var i = 0; i < rows; i++) values[i] = dense[i];
+        return values;
+    }
+}

@@ -1,0 +1,24 @@
+using BatchJobs.Core.Contracts;
+using BatchJobs.Core.Jobs;
+using BatchJobs.Jobs.Affinity;
+using BatchJobs.Jobs.Catalog;
+using BatchJobs.Jobs.Ingest;
+
+namespace BatchJobs.Jobs;
+
+/// <summary>Every implemented job, and where the contracts that name them are.</summary>
+public static class JobCatalog
+{
+    /// <summary>The implemented jobs, in dependency order of the pipeline.</summary>
+    public static IReadOnlyList<IJob> All { get; } =
+    [
+        new PublishCatalogJob(),
+        new ListeningEventsIngestJob(),
+        new UserTrackAffinityJob(),
+    ];
+
+    /// <summary>The contracts folder copied beside the program.</summary>
+    public static string DefaultContractsDirectory => Path.Combine(AppContext.BaseDirectory, "golden-datasets");
+
+    public static ContractCatalog LoadContracts(string? directory = null) => ContractLoader.LoadDirectory(directory ?? DefaultContractsDirectory);
+}
