@@ -23,6 +23,7 @@ public static class Program
             RunCommand.Create(output),
             ShowCommand.Create(output),
             DemoCommand.Create(output),
+            BenchCommand.Create(output),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

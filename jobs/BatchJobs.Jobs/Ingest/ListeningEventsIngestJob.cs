@@ -27,6 +27,7 @@ public sealed class ListeningEventsIngestJob : IJob
         var platforms = context.Parameter("platforms").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
         var tolerance = context.IntParameter("duration_tolerance_ms");
         var files = context.RawFiles(RawEvents);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
 
         // Transform: validate files in parallel (one validator each), then dedupe in file order so the result does not
         // depend on scheduling.
@@ -35,6 +36,8 @@ public sealed class ListeningEventsIngestJob : IJob
             new ListeningEventValidator(catalogue, context.Date, platforms, tolerance), cancellationToken)));
         var (accepted, duplicates) = Deduplicate(validated);
         var rejected = validated.SelectMany(v => v.Rejected).ToList();
+        await context.Log.WriteLineAsync($"validated {validated.Sum(v => v.InputRows)} rows of {files.Count} files in {watch.Elapsed.TotalSeconds:F2} s");
+        watch.Restart();
 
         // Outputs
         var events = context.Stage("listening_events");
@@ -55,7 +58,10 @@ public sealed class ListeningEventsIngestJob : IJob
         }
         foreach (var reason in rejected.GroupBy(r => r.Field).OrderBy(g => g.Key, StringComparer.Ordinal))
             rejects.Statistics["rejected_" + reason.Key.Trim('(', ')')] = reason.Count();
+        await context.Log.WriteLineAsync($"wrote {accepted.Count} events and {rejected.Count} rejects in {watch.Elapsed.TotalSeconds:F2} s");
+        watch.Restart();
         await context.PublishAsync([events, rejects], cancellationToken);
+        await context.Log.WriteLineAsync($"checked and published in {watch.Elapsed.TotalSeconds:F2} s");
     }
 
     private static async Task<TrackCatalogue> LoadCatalogueAsync(IReadOnlyList<string> files, CancellationToken cancellationToken)
