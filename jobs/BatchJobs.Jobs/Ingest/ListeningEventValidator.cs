@@ -10,6 +10,7 @@ namespace BatchJobs.Jobs.Ingest;
 /// reader (CSV, Parquet, a Spark partition) rejects the same rows for the same reasons.
 /// </summary>
 /// <remarks>
+/// Not thread-safe (it interns repeated strings); give each thread its own <see cref="Clone"/>.
 /// A stream is a play of at least 30 s. A skip stops before 30 s and before the track's end, so a short track played
 /// to its end is neither. Timestamps must carry a UTC designator or offset: a local time is ambiguous.
 /// </remarks>
@@ -20,6 +21,9 @@ public sealed class ListeningEventValidator(TrackCatalogue tracks, DateOnly day,
     public static readonly string[] Header = ["user_id", "track_id", "ts", "ms_played", "context", "platform"];
 
     private readonly DateTime dayStart = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+
+    /// <summary>A validator with the same rules and its own interning table, for another thread.</summary>
+    public ListeningEventValidator Clone() => new(tracks, day, platforms, durationToleranceMs);
     private readonly Dictionary<string, string> interned = new(StringComparer.Ordinal);
 
     /// <summary>Validates the current record of a CSV reader, parsing numbers and timestamps from its UTF-8 bytes.</summary>

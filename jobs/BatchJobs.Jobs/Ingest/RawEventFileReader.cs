@@ -30,32 +30,80 @@ public static class RawEventFileReader
             var other => throw new BadInputException($"{path}: '{other}' files are not raw listening events; the folder may hold only .csv and .parquet files"),
         };
 
+    /// <summary>
+    /// Validates a CSV file on all cores: records never span lines (line breaks inside quotes are refused), so the
+    /// body splits at line breaks into chunks that are parsed independently and merged back in file order.
+    /// </summary>
     private static ValidatedFile ReadCsv(string path, string sourceName, ListeningEventValidator validator, CancellationToken cancellationToken)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var headerEnd = Array.IndexOf(bytes, (byte)'\n');
+        var header = Encoding.UTF8.GetString(bytes, 0, headerEnd < 0 ? bytes.Length : headerEnd).TrimEnd('\r').TrimStart('\uFEFF');
+        if (header != string.Join(",", ListeningEventValidator.Header))
+            throw new BadInputException($"{path}: line 1: the header is '{header}', expected '{string.Join(",", ListeningEventValidator.Header)}'; fix the export or its column order");
+        var result = new ValidatedFile(sourceName);
+        if (headerEnd < 0) return result;
+
+        var chunks = SplitAtLineBreaks(bytes, headerEnd + 1, Environment.ProcessorCount * 4);
+        var parts = new ValidatedFile[chunks.Count];
+        Parallel.For(0, chunks.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        {
+            var (start, length, firstLine) = chunks[i];
+            parts[i] = ReadCsvChunk(bytes.AsMemory(start, length), firstLine, sourceName, i == 0 ? validator : validator.Clone(), cancellationToken);
+        });
+        foreach (var part in parts)
+        {
+            result.Accepted.AddRange(part.Accepted);
+            result.Rejected.AddRange(part.Rejected);
+        }
+        return result;
+    }
+
+    private static ValidatedFile ReadCsvChunk(ReadOnlyMemory<byte> chunk, long firstLine, string sourceName, ListeningEventValidator validator, CancellationToken cancellationToken)
     {
         var result = new ValidatedFile(sourceName);
         var options = new CsvReaderOptions
         {
             Separator = ',',
-            HasHeader = true,
+            HasHeader = false,
             TrackLineNumbers = true,
             // A stray quote must not swallow the lines after it: every line break ends a record.
             AllowLineBreaksInQuotes = false,
             MalformedData = CsvMalformedDataHandling.Skip,
             FieldCountMismatch = CsvFieldCountHandling.Allow,
             PoolStrings = true,
-            OnMalformedRecord = malformed => result.Rejected.Add(new RejectedRow(sourceName, malformed.LineNumber, "(record)",
+            OnMalformedRecord = malformed => result.Rejected.Add(new RejectedRow(sourceName, firstLine + malformed.LineNumber - 1, "(record)",
                 $"malformed CSV quoting ({malformed.Reason})", malformed.RawRecord)),
         };
-        using var csv = CsvReader.FromFile(path, options);
-        if (!csv.Headers.SequenceEqual(ListeningEventValidator.Header))
-            throw new BadInputException($"{path}: line 1: the header is '{string.Join(",", csv.Headers)}', expected '{string.Join(",", ListeningEventValidator.Header)}'; fix the export or its column order");
+        using var csv = CsvReader.Create(chunk, options);
         while (csv.Read())
         {
             if ((csv.RowNumber & 0xFFFF) == 0) cancellationToken.ThrowIfCancellationRequested();
             if (validator.TryValidate(csv, out var accepted, out var rejection)) result.Accepted.Add(accepted);
-            else result.Rejected.Add(new RejectedRow(sourceName, csv.LineNumber, rejection.Field, rejection.Reason, Encoding.UTF8.GetString(csv.RawRecord)));
+            else result.Rejected.Add(new RejectedRow(sourceName, firstLine + csv.LineNumber - 1, rejection.Field, rejection.Reason, Encoding.UTF8.GetString(csv.RawRecord)));
         }
         return result;
+    }
+
+    /// <summary>Splits <c>bytes[start..]</c> into about <paramref name="count"/> chunks that end at line breaks, with the line number each starts on.</summary>
+    private static List<(int Start, int Length, long FirstLine)> SplitAtLineBreaks(byte[] bytes, int start, int count)
+    {
+        var chunks = new List<(int, int, long)>();
+        var target = Math.Max(1 << 20, (bytes.Length - start) / count);
+        long line = 2; // the header is line 1
+        while (start < bytes.Length)
+        {
+            var end = Math.Min(bytes.Length, start + target);
+            if (end < bytes.Length)
+            {
+                var newline = Array.IndexOf(bytes, (byte)'\n', end);
+                end = newline < 0 ? bytes.Length : newline + 1;
+            }
+            chunks.Add((start, end - start, line));
+            line += bytes.AsSpan(start, end - start).Count((byte)'\n');
+            start = end;
+        }
+        return chunks;
     }
 
     private static async Task<ValidatedFile> ReadParquetAsync(string path, string sourceName, ListeningEventValidator validator, CancellationToken cancellationToken)
