@@ -2,6 +2,7 @@ using BatchJobs.Core.Contracts;
 using BatchJobs.Core.Jobs;
 using BatchJobs.Jobs.Affinity;
 using BatchJobs.Jobs.Catalog;
+using BatchJobs.Jobs.Embeddings;
 using BatchJobs.Jobs.Ingest;
 
 namespace BatchJobs.Jobs;
@@ -15,6 +16,8 @@ public static class JobCatalog
         new PublishCatalogJob(),
         new ListeningEventsIngestJob(),
         new UserTrackAffinityJob(),
+        new TrainEmbeddingsJob(),
+        new EvaluateEmbeddingsJob(),
     ];
 
     /// <summary>The contracts folder copied beside the program.</summary>

@@ -40,6 +40,9 @@ public sealed class QualityCheckRunner(SnapshotReader reader, ContractCatalog ca
                 "relative_row_count" => RelativeRowCount(db, contract, partition, check),
                 "balance" => Balance(statistics, check),
                 "max_ratio" => MaxRatio(statistics, check),
+                "vector" => Vector(db, statistics, check),
+                "covers" => Covers(db, contract, partition, check, publishedTogether),
+                "sql" => Sql(db, contract, partition, check),
                 _ => throw new InvalidOperationException($"check type '{check.Type}' passed contract validation but has no implementation"),
             };
             results.Add(new CheckResult(check.DisplayName, check.Type, check.Severity, passed ? CheckStatus.Passed : CheckStatus.Failed, detail));
@@ -139,6 +142,49 @@ public sealed class QualityCheckRunner(SnapshotReader reader, ContractCatalog ca
         var before = previous.Manifest.RowCount;
         var change = before == 0 ? (rows == 0 ? 0 : double.PositiveInfinity) : Math.Abs(rows - before) / (double)before;
         return (change <= check.MaxChange, $"{rows} rows against {before} in {previous.Manifest.Partition}: change {change:P1} (max {check.MaxChange:P0})");
+    }
+
+    private static (bool, string) Vector(DuckDbSession db, IReadOnlyDictionary<string, double> statistics, CheckSpec check)
+    {
+        if (!statistics.TryGetValue(check.Dimension!, out var dimension)) return (false, $"the run did not record {check.Dimension}");
+        var column = DuckDbSession.Quote(check.Columns[0]);
+        // A NaN or an infinity anywhere in a vector makes its sum non-finite.
+        var rows = db.Query($"select count(*) filter (where {column} is null or len({column}) <> $1), count(*) filter (where not isfinite(list_sum({column}))) from candidate", (long)dimension);
+        var wrongLength = Convert.ToInt64(rows[0][0], CultureInfo.InvariantCulture);
+        var nonFinite = Convert.ToInt64(rows[0][1], CultureInfo.InvariantCulture);
+        return wrongLength == 0 && nonFinite == 0
+            ? (true, $"every vector has {dimension} finite values")
+            : (false, $"{wrongLength} vectors without {dimension} values, {nonFinite} with a NaN or infinity");
+    }
+
+    private (bool, string) Covers(DuckDbSession db, DatasetContract contract, DateOnly partition, CheckSpec check,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> publishedTogether)
+    {
+        var parts = check.Of!.Split('.');
+        var source = catalog.Get(parts[0]);
+        if (!publishedTogether.TryGetValue(source.Name, out var files))
+        {
+            var snapshot = reader.TryResolve(source.Name, source.PartitionOf(partition));
+            if (snapshot is null) return (false, $"{source.Name} has no published snapshot for {SnapshotLayout.FormatDate(partition)} to check against");
+            files = snapshot.FilePaths;
+        }
+        db.CreateParquetView("covers_source", files);
+        var column = DuckDbSession.Quote(check.Columns[0]);
+        var rows = db.Query($"select count(distinct s.{DuckDbSession.Quote(parts[1])}), any_value(s.{DuckDbSession.Quote(parts[1])}) from covers_source s where s.{DuckDbSession.Quote(parts[1])} is not null and not exists (select 1 from candidate c where c.{column} = s.{DuckDbSession.Quote(parts[1])})");
+        var missing = Convert.ToInt64(rows[0][0], CultureInfo.InvariantCulture);
+        return missing == 0 ? (true, $"every {check.Of} has a row") : (false, $"{missing} values of {check.Of} have no row, e.g. '{rows[0][1]}'");
+    }
+
+    private (bool, string) Sql(DuckDbSession db, DatasetContract contract, DateOnly partition, CheckSpec check)
+    {
+        var previous = reader.PublishedPartitions(contract.Name).Where(p => p < partition).Select(p => reader.TryResolve(contract.Name, p)).LastOrDefault();
+        if (previous is not null) db.CreateParquetView("previous", previous.FilePaths);
+        else db.Execute("create or replace view previous as select * from candidate where false");
+        var rows = db.Query($"select count(*) from ({check.Query})");
+        var failing = Convert.ToInt64(rows[0][0], CultureInfo.InvariantCulture);
+        return failing == 0
+            ? (true, check.Description + (previous is null ? " (no previous partition)" : $" (previous: {previous.Manifest.Partition})"))
+            : (false, $"{failing} rows break it: {check.Description}");
     }
 
     private static (bool, string) Balance(IReadOnlyDictionary<string, double> statistics, CheckSpec check)

@@ -17,7 +17,7 @@ public static partial class ContractLoader
     public static readonly IReadOnlySet<string> CheckTypes = new HashSet<string>(StringComparer.Ordinal)
     {
         "row_count", "not_null", "unique", "accepted_values", "range", "relationship", "relative_row_count",
-        "balance", "max_ratio",
+        "balance", "max_ratio", "vector", "covers", "sql",
     };
 
     private static readonly IDeserializer Deserializer = new DeserializerBuilder()
@@ -143,7 +143,8 @@ public static partial class ContractLoader
                 continue;
             }
             if (input.WindowDays is < 1) throw new ContractException(v.File, field + ".window_days", "must be at least 1 (1 = the date's own partition)");
-            inputs.Add(new DatasetInput(input.Dataset!, input.WindowDays ?? 1));
+            if (input.OffsetDays is < 0) throw new ContractException(v.File, field + ".offset_days", "must be zero or more (days before the logical date the window ends)");
+            inputs.Add(new DatasetInput(input.Dataset!, input.WindowDays ?? 1, input.OffsetDays ?? 0));
         }
         return new ProducerSpec(job, inputs, raw);
     }
@@ -202,6 +203,18 @@ public static partial class ContractLoader
                 Need(c.Total is not null, "total", "the statistic that must equal the sum of 'parts'");
                 Need(c.Parts is { Count: > 0 }, "parts", "the statistics that add up to 'total'");
                 break;
+            case "vector":
+                Need(checkColumns.Count == 1, "column", "exactly one list<float> column");
+                Need(c.Dimension is not null, "dimension", "the run statistic that holds the expected dimension");
+                break;
+            case "covers":
+                Need(checkColumns.Count == 1, "column", "exactly one column");
+                Need(c.Of is not null && c.Of.Split('.').Length == 2, "of", "the 'dataset.column' whose values must all appear");
+                break;
+            case "sql":
+                Need(!string.IsNullOrWhiteSpace(c.Query), "query", "a query returning the failing rows");
+                Need(!string.IsNullOrWhiteSpace(c.Description), "description", "a description of what it asserts");
+                break;
             case "max_ratio":
                 Need(c.Numerator is not null && c.Denominator is not null, "numerator", "numerator and denominator statistics");
                 Need(c.Max is not null, "max", "the largest accepted ratio");
@@ -210,7 +223,7 @@ public static partial class ContractLoader
         return new CheckSpec
         {
             Type = type, Severity = severity, Columns = checkColumns, Min = c.Min, Max = c.Max, Values = c.Values ?? [],
-            To = c.To, MaxChange = c.MaxChange, Total = c.Total, Parts = c.Parts ?? [], Numerator = c.Numerator, Denominator = c.Denominator,
+            To = c.To, MaxChange = c.MaxChange, Of = c.Of, Dimension = c.Dimension, Query = c.Query, Description = c.Description, Total = c.Total, Parts = c.Parts ?? [], Numerator = c.Numerator, Denominator = c.Denominator,
         };
     }
 
@@ -228,17 +241,17 @@ public static partial class ContractLoader
             for (var i = 0; i < contract.Checks.Count; i++)
             {
                 var check = contract.Checks[i];
-                if (check.Type != "relationship") continue;
-                var parts = check.To!.Split('.');
+                if (check.Type is not ("relationship" or "covers")) continue;
+                var parts = (check.To ?? check.Of)!.Split('.');
                 if (!catalog.TryGet(parts[0], out var target))
-                    throw new ContractException(contract.SourceFile, $"checks[{i}].to", $"'{parts[0]}' is not a declared dataset");
+                    throw new ContractException(contract.SourceFile, $"checks[{i}].{(check.To is null ? "of" : "to")}", $"'{parts[0]}' is not a declared dataset");
                 if (target.Schema.All(c => c.Name != parts[1]))
-                    throw new ContractException(contract.SourceFile, $"checks[{i}].to", $"dataset '{parts[0]}' has no column '{parts[1]}'");
+                    throw new ContractException(contract.SourceFile, $"checks[{i}].{(check.To is null ? "of" : "to")}", $"dataset '{parts[0]}' has no column '{parts[1]}'");
             }
         }
         foreach (var group in catalog.All.GroupBy(c => c.Producer.Job))
         {
-            var inputs = group.Select(c => string.Join(";", c.Producer.Inputs.Select(i => $"{i.Dataset}:{i.WindowDays}").Concat(c.Producer.RawInputs.Select(r => r.Path)).Order())).Distinct().ToList();
+            var inputs = group.Select(c => string.Join(";", c.Producer.Inputs.Select(i => $"{i.Dataset}:{i.WindowDays}:{i.OffsetDays}").Concat(c.Producer.RawInputs.Select(r => r.Path)).Order())).Distinct().ToList();
             if (inputs.Count > 1)
                 throw new ContractException(group.Last().SourceFile, "producer.inputs",
                     $"job '{group.Key}' produces {string.Join(", ", group.Select(c => c.Name))}, whose contracts declare different inputs; declare the same inputs in each");
@@ -316,6 +329,7 @@ public static partial class ContractLoader
         public string? Dataset { get; set; }
         public string? Raw { get; set; }
         public int? WindowDays { get; set; }
+        public int? OffsetDays { get; set; }
     }
 
     private sealed class SloDocument
@@ -341,6 +355,9 @@ public static partial class ContractLoader
         public List<string>? Parts { get; set; }
         public string? Numerator { get; set; }
         public string? Denominator { get; set; }
+        public string? Of { get; set; }
+        public string? Dimension { get; set; }
+        public string? Query { get; set; }
         public string? Description { get; set; }
     }
 #pragma warning restore CA1812

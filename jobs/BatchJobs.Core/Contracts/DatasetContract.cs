@@ -14,10 +14,14 @@ public enum Partitioning
 public sealed record ColumnSpec(string Name, ColumnType Type, bool Nullable);
 
 /// <summary>
-/// A dataset the producing job reads. <see cref="WindowDays"/> partitions ending at the logical date are consumed
-/// (1 = the date's own partition).
+/// A dataset the producing job reads: <see cref="WindowDays"/> partitions ending <see cref="OffsetDays"/> days before
+/// the logical date (window 1, offset 0 = the date's own partition).
 /// </summary>
-public sealed record DatasetInput(string Dataset, int WindowDays);
+public sealed record DatasetInput(string Dataset, int WindowDays, int OffsetDays = 0)
+{
+    /// <summary>The newest date of the window for a logical date.</summary>
+    public DateOnly LastDate(DateOnly date) => date.AddDays(-OffsetDays);
+}
 
 /// <summary>
 /// An external input outside the Golden Datasets, as a path below the root; <c>{date}</c> in it stands for the
@@ -67,6 +71,21 @@ public sealed record CheckSpec
     /// <summary>For <c>relative_row_count</c>: the largest accepted relative change against the previous partition.</summary>
     public double? MaxChange { get; init; }
 
+    /// <summary>For <c>covers</c>: the <c>dataset.column</c> whose every value must appear in the checked column.</summary>
+    public string? Of { get; init; }
+
+    /// <summary>For <c>vector</c>: the run statistic that holds the expected dimension.</summary>
+    public string? Dimension { get; init; }
+
+    /// <summary>
+    /// For <c>sql</c>: a query over the views <c>candidate</c> (this run) and <c>previous</c> (the previous published
+    /// partition, empty when there is none) that returns the failing rows; the check passes when it returns none.
+    /// </summary>
+    public string? Query { get; init; }
+
+    /// <summary>For <c>sql</c>: what the query asserts, for reports.</summary>
+    public string? Description { get; init; }
+
     /// <summary>For <c>balance</c> and <c>max_ratio</c>: names of run statistics.</summary>
     public string? Total { get; init; }
     public IReadOnlyList<string> Parts { get; init; } = [];
@@ -74,7 +93,7 @@ public sealed record CheckSpec
     public string? Denominator { get; init; }
 
     /// <summary>A short name for reports, e.g. <c>not_null(user_id,track_id)</c>.</summary>
-    public string DisplayName => Type + "(" + string.Join(",", Columns.Count > 0 ? Columns
+    public string DisplayName => Type == "sql" ? "sql(" + Description + ")" : Type + "(" + string.Join(",", Columns.Count > 0 ? Columns
         : new[] { To, Total, Numerator }.Where(s => s is not null).Cast<string>()) + ")";
 }
 

@@ -27,7 +27,8 @@ public sealed class JobGraph
 
     /// <summary>
     /// The (job, date) runs needed so that <paramref name="targets"/> can run for <paramref name="date"/>: each
-    /// input window pulls its producer in for every date of the window, back to <paramref name="earliest"/>.
+    /// input window pulls its producer in for every date of the window, back to <paramref name="earliest"/>. A run
+    /// whose window ends before <paramref name="earliest"/> (an offset window reaching past the history) is left out.
     /// Ordered so every run comes after the runs it reads.
     /// </summary>
     public IReadOnlyList<(string Job, DateOnly Date)> Plan(IEnumerable<string> targets, DateOnly date, DateOnly earliest)
@@ -37,11 +38,12 @@ public sealed class JobGraph
         while (pending.Count > 0)
         {
             var run = pending.Pop();
-            if (run.Date < earliest || !needed.Add(run)) continue;
-            foreach (var input in InputsOf(run.Job))
+            var inputs = InputsOf(run.Job);
+            if (run.Date < earliest || inputs.Any(i => i.LastDate(run.Date) < earliest) || !needed.Add(run)) continue;
+            foreach (var input in inputs)
             {
                 var producer = contracts.Get(input.Dataset).Producer.Job;
-                for (var back = 0; back < input.WindowDays; back++) pending.Push((producer, run.Date.AddDays(-back)));
+                for (var back = 0; back < input.WindowDays; back++) pending.Push((producer, input.LastDate(run.Date).AddDays(-back)));
             }
         }
         var rank = Order.Select((job, i) => (job, i)).ToDictionary(p => p.job, p => p.i);

@@ -124,8 +124,8 @@ public sealed class JobRunner
         foreach (var input in producer.Inputs)
         {
             var contract = contracts.Get(input.Dataset);
-            var last = contract.PartitionOf(date);
-            var first = contract.PartitionOf(date.AddDays(1 - input.WindowDays));
+            var last = contract.PartitionOf(input.LastDate(date));
+            var first = contract.PartitionOf(input.LastDate(date).AddDays(1 - input.WindowDays));
             var published = reader.PublishedPartitions(input.Dataset);
             var snapshots = new List<PublishedSnapshot>();
             var step = contract.Partitioning == Partitioning.Weekly ? 7 : 1;
