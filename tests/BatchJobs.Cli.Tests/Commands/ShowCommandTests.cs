@@ -9,7 +9,7 @@ public class ShowCommandTests
     {
         root = Path.Combine(Path.GetTempPath(), "batchjobs-show-" + Guid.NewGuid().ToString("N")[..10]);
         var sink = new StringWriter();
-        Assert.That(await Program.RunAsync(["generate", "--root", root, "--users", "50", "--tracks", "500", "--artists", "50", "--days", "2", "--end-date", "2026-11-22"], sink, sink), Is.EqualTo(0), sink.ToString());
+        Assert.That(await Program.RunAsync(["generate", "--root", root, "--users", "50", "--tracks", "500", "--artists", "50", "--days", "2", "--end-date", "2026-11-22", "--format", "parquet", "--bad-rows", "0.01"], sink, sink), Is.EqualTo(0), sink.ToString());
         Assert.That(await Program.RunAsync(["demo", "--root", root], sink, sink), Is.EqualTo(0), sink.ToString());
     }
 
