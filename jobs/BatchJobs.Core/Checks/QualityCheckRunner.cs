@@ -35,7 +35,7 @@ public sealed class QualityCheckRunner(SnapshotReader reader, ContractCatalog ca
                 "not_null" => NotNull(db, check),
                 "unique" => Unique(db, check),
                 "accepted_values" => AcceptedValues(db, check),
-                "range" => Range(db, check),
+                "range" => Range(db, contract, check),
                 "relationship" => Relationship(db, contract, partition, check, publishedTogether),
                 "relative_row_count" => RelativeRowCount(db, contract, partition, check),
                 "balance" => Balance(statistics, check),
@@ -83,9 +83,11 @@ public sealed class QualityCheckRunner(SnapshotReader reader, ContractCatalog ca
     private static (bool, string) Unique(DuckDbSession db, CheckSpec check)
     {
         var columns = string.Join(", ", check.Columns.Select(DuckDbSession.Quote));
-        var rows = db.Query($"select count(*), any_value(k) from (select concat_ws('|', {columns}) as k from candidate group by {columns} having count(*) > 1)");
-        var duplicates = Convert.ToInt64(rows[0][0], CultureInfo.InvariantCulture);
-        return duplicates == 0 ? (true, "unique") : (false, $"{duplicates} duplicated keys, e.g. {rows[0][1]}");
+        // Group on the native columns; render an example key only when there is a duplicate to show.
+        var duplicates = Convert.ToInt64(db.Scalar($"select count(*) from (select 1 from candidate group by {columns} having count(*) > 1)"), CultureInfo.InvariantCulture);
+        if (duplicates == 0) return (true, "unique");
+        var example = db.Scalar($"select concat_ws('|', {columns}) from candidate group by {columns} having count(*) > 1 limit 1");
+        return (false, $"{duplicates} duplicated keys, e.g. {example}");
     }
 
     private static (bool, string) AcceptedValues(DuckDbSession db, CheckSpec check)
@@ -98,11 +100,13 @@ public sealed class QualityCheckRunner(SnapshotReader reader, ContractCatalog ca
         return bad == 0 ? (true, "all values accepted") : (false, $"{bad} rows with values outside [{string.Join(", ", check.Values)}], e.g. '{rows[0][1]}'");
     }
 
-    private static (bool, string) Range(DuckDbSession db, CheckSpec check)
+    private static (bool, string) Range(DuckDbSession db, DatasetContract contract, CheckSpec check)
     {
         var column = DuckDbSession.Quote(check.Columns[0]);
+        var type = contract.Schema.First(c => c.Name == check.Columns[0]).Type;
+        var nan = type is ColumnType.Float or ColumnType.Double ? $"isnan({column}) or " : "";
         // NaN sorts above every number in DuckDB, and 'x <> x' catches it where no max is given.
-        var rows = db.Query($"select count(*), min({column}), max({column}) from candidate where {column} <> {column} or ($1 is not null and {column} < $1) or ($2 is not null and {column} > $2)",
+        var rows = db.Query($"select count(*), min({column}), max({column}) from candidate where {nan}($1 is not null and {column} < $1) or ($2 is not null and {column} > $2)",
             check.Min, check.Max);
         var bad = Convert.ToInt64(rows[0][0], CultureInfo.InvariantCulture);
         return bad == 0 ? (true, $"all within {Bounds(check.Min, check.Max)}") : (false, $"{bad} rows outside {Bounds(check.Min, check.Max)} (min {rows[0][1]}, max {rows[0][2]})");

@@ -155,6 +155,14 @@ public static partial class ContractLoader
         var schedule = v.Required(slo.Schedule, "slo.schedule");
         if (schedule.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length != 5)
             throw new ContractException(v.File, "slo.schedule", $"'{schedule}' is not a five-field cron expression (minute hour day month weekday, UTC), e.g. \"0 3 * * *\"");
+        try
+        {
+            Cronos.CronExpression.Parse(schedule);
+        }
+        catch (Cronos.CronFormatException e)
+        {
+            throw new ContractException(v.File, "slo.schedule", $"'{schedule}' is not a valid cron expression: {e.Message}");
+        }
         return new SloSpec(schedule, v.Duration(slo.Deadline, "slo.deadline"), v.Duration(slo.Freshness, "slo.freshness"), v.Duration(slo.Retention, "slo.retention"));
     }
 

@@ -8,11 +8,11 @@ public sealed class LocalEngine : IStageEngine
     public Task RunSqlAsync(SqlStage stage, string outputFile, CancellationToken cancellationToken)
     {
         using var db = new DuckDbSession();
-        foreach (var (name, files) in stage.Views) db.CreateParquetView(name, files);
-        foreach (var table in stage.Tables) Bind(db, table);
         cancellationToken.ThrowIfCancellationRequested();
         try
         {
+            foreach (var (name, files) in stage.Views) db.CreateParquetView(name, files);
+            foreach (var table in stage.Tables) Bind(db, table);
             db.CopyToParquet(stage.Sql, outputFile);
         }
         catch (DuckDB.NET.Data.DuckDBException e)

@@ -63,15 +63,19 @@ public sealed class JobRunner
             var raw = ResolveRaw(producer, date);
             var lineage = datasets.Values.SelectMany(s => s).Select(s => s.AsInput()).Concat(raw.Select(r => r.Input)).ToList();
             var fingerprint = Fingerprint(jobName, date, parameters, produces, lineage);
+            var publisher = new SnapshotPublisher(layout, new QualityCheckRunner(reader, contracts), clock) { AfterStep = AfterPublishStep };
             if (!force)
             {
                 var existing = produces.Select(c => reader.TryResolve(c.Name, c.PartitionOf(date))).ToList();
                 if (existing.All(s => s is not null && s.Manifest.InputFingerprint == fingerprint))
+                {
+                    // A crash between a run's rename and its _LATEST update leaves a complete run nobody points at.
+                    foreach (var snapshot in existing) await publisher.EnsureLatestAsync(snapshot!, cancellationToken);
                     return Result(JobRunStatus.UpToDate, $"already published from the same inputs ({string.Join(", ", existing.Select(s => $"{s!.Dataset} run {s.RunId}"))}); use --force to recompute",
                         existing.Select(s => s!.Manifest).ToList());
+                }
             }
             var run = new RunInfo(jobName, runId, CodeVersion, fingerprint, parameters, lineage);
-            var publisher = new SnapshotPublisher(layout, new QualityCheckRunner(reader, contracts), clock) { AfterStep = AfterPublishStep };
             var context = new JobContext(layout.Root, date, produces, parameters, datasets, raw.ToDictionary(r => r.Path, r => r.Files), engine, publisher, run, log);
             await job.RunAsync(context, cancellationToken);
             var published = produces.Select(c => reader.TryResolve(c.Name, c.PartitionOf(date))).Where(s => s?.RunId == runId).Select(s => s!.Manifest).ToList();

@@ -79,31 +79,47 @@ public sealed class SnapshotPublisher(SnapshotLayout layout, QualityCheckRunner 
         }
         foreach (var snapshot in staged) await StepAsync(PublishStep.Checked, snapshot);
 
+        // Each step for every dataset before the next step, so a crash leaves the datasets of one run as close to each
+        // other as the file system allows.
         for (var i = 0; i < staged.Count; i++)
         {
-            var snapshot = staged[i];
-            await WriteAtomicallyAsync(snapshot.FilePath(SnapshotLayout.SuccessFile), manifests[i].ToJson(), cancellationToken);
-            await StepAsync(PublishStep.ManifestWritten, snapshot);
+            await WriteAtomicallyAsync(staged[i].FilePath(SnapshotLayout.SuccessFile), manifests[i].ToJson(), cancellationToken);
+            await StepAsync(PublishStep.ManifestWritten, staged[i]);
+        }
+        var runDirectories = new List<string>();
+        foreach (var snapshot in staged)
+        {
             var runDirectory = Layout.RunDirectory(snapshot.Contract.Name, snapshot.Partition, snapshot.RunId);
             Directory.CreateDirectory(Path.GetDirectoryName(runDirectory)!);
             Directory.Move(snapshot.Directory, runDirectory);
+            runDirectories.Add(runDirectory);
             await StepAsync(PublishStep.Renamed, snapshot);
-            await AdvanceLatestAsync(snapshot, runDirectory, cancellationToken);
-            await StepAsync(PublishStep.LatestReplaced, snapshot);
+        }
+        for (var i = 0; i < staged.Count; i++)
+        {
+            await PointLatestAsync(staged[i].Contract.Name, staged[i].Partition, runDirectories[i], cancellationToken);
+            await StepAsync(PublishStep.LatestReplaced, staged[i]);
         }
         return manifests;
     }
 
     /// <summary>
-    /// Points <c>_LATEST</c> at the new run unless it already names a newer partition: a backfill of an old date never
+    /// Points <c>_LATEST</c> at an already published run (repairing a crash between the rename and the pointer),
+    /// unless it names that run or a newer partition.
+    /// </summary>
+    public Task EnsureLatestAsync(PublishedSnapshot snapshot, CancellationToken cancellationToken) =>
+        PointLatestAsync(snapshot.Dataset, snapshot.Partition, snapshot.Directory, cancellationToken);
+
+    /// <summary>
+    /// Points <c>_LATEST</c> at a run unless it already names it or a newer partition: a backfill of an old date never
     /// moves serving backwards.
     /// </summary>
-    private async Task AdvanceLatestAsync(StagedSnapshot snapshot, string runDirectory, CancellationToken cancellationToken)
+    private async Task PointLatestAsync(string dataset, DateOnly partition, string runDirectory, CancellationToken cancellationToken)
     {
-        var current = new SnapshotReader(Layout).TryResolveLatest(snapshot.Contract.Name);
-        if (current is not null && current.Partition > snapshot.Partition) return;
-        var relative = Path.GetRelativePath(Layout.DatasetDirectory(snapshot.Contract.Name), runDirectory).Replace('\\', '/');
-        await WriteAtomicallyAsync(Layout.LatestPointer(snapshot.Contract.Name), relative + "\n", cancellationToken);
+        var current = new SnapshotReader(Layout).TryResolveLatest(dataset);
+        if (current is not null && (current.Partition > partition || Path.GetFullPath(current.Directory) == Path.GetFullPath(runDirectory))) return;
+        var relative = Path.GetRelativePath(Layout.DatasetDirectory(dataset), runDirectory).Replace('\\', '/');
+        await WriteAtomicallyAsync(Layout.LatestPointer(dataset), relative + "\n", cancellationToken);
     }
 
     private string KeepAside(StagedSnapshot snapshot)

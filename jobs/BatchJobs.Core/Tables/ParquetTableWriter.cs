@@ -58,6 +58,8 @@ public sealed class ParquetTableWriter : IAsyncDisposable
                 case double[] doubles: await group.WriteAsync<double>(field, doubles.AsMemory(0, rows), cancellationToken: cancellationToken); break;
                 case double?[] doubles: await group.WriteAsync<double>(field, doubles.AsMemory(0, rows), cancellationToken: cancellationToken); break;
                 case float[] floats: await group.WriteAsync<float>(field, floats.AsMemory(0, rows), cancellationToken: cancellationToken); break;
+                case float?[] floats: await group.WriteAsync<float>(field, floats.AsMemory(0, rows), cancellationToken: cancellationToken); break;
+                case bool?[] bools: await group.WriteAsync<bool>(field, bools.AsMemory(0, rows), cancellationToken: cancellationToken); break;
                 case bool[] bools: await group.WriteAsync<bool>(field, bools.AsMemory(0, rows), cancellationToken: cancellationToken); break;
                 case DateOnly[] dates: await group.WriteAsync<DateOnly>(field, dates.AsMemory(0, rows), cancellationToken: cancellationToken); break;
                 case DateTime[] times: await group.WriteAsync<DateTime>(field, times.AsMemory(0, rows), cancellationToken: cancellationToken); break;
