@@ -1,0 +1,33 @@
+namespace BatchJobs.Scoring.TopK;
+
+/// <summary>Settings of <see cref="TopKMode.Approximate"/>: how items are clustered and how many are scored.</summary>
+/// <remarks>
+/// Each user is scored against the cluster centroids; the user's best clusters, as many as hold
+/// <see cref="CandidateMultiplier"/> x k items on average (more when those hold fewer), are then scored
+/// exactly and the rest skipped. More candidates raise recall and cost proportionally. Defaults give a
+/// recall@500 of about 0.97 against the exact mode on clustered synthetic factors (the benchmark); measure
+/// on real factors before relying on a figure.
+/// </remarks>
+public sealed record ApproximateTopKOptions
+{
+    /// <summary>
+    /// Clusters to build with k-means; 0 (default) picks <see cref="ItemClusters.DefaultClusterCount"/>.
+    /// Ignored when <see cref="Clusters"/> is given.
+    /// </summary>
+    public int ClusterCount { get; init; }
+
+    /// <summary>Lloyd iterations of the k-means (default 8); it stops earlier when no item changes cluster.</summary>
+    public int Iterations { get; init; } = 8;
+
+    /// <summary>Seed of the k-means initial centroids (default 17), so runs reproduce.</summary>
+    public int Seed { get; init; } = 17;
+
+    /// <summary>Candidates scored per user, as a multiple of k (default 8).</summary>
+    public int CandidateMultiplier { get; init; } = 8;
+
+    /// <summary>
+    /// Clusters computed beforehand (for example the taste clusters of the catalogue, or clusters shared by
+    /// several scoring runs over the same items); null (default) trains them from the item factors.
+    /// </summary>
+    public ItemClusters? Clusters { get; init; }
+}

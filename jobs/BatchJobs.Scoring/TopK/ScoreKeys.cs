@@ -1,0 +1,276 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace BatchJobs.Scoring.TopK;
+
+/// <summary>
+/// Packs a (score, item) pair into one unsigned key whose natural order is the result order: higher score
+/// first, then lower item index, and selects and sorts such keys. Candidates then sort and select as plain
+/// integers, and ties are decided the same way whatever order the items were scored in.
+/// </summary>
+internal static unsafe class ScoreKeys
+{
+    /// <summary>Below this many keys, selection sorts instead of partitioning.</summary>
+    private const int SortBelow = 32;
+
+    /// <summary>From this many keys on, <see cref="Sort"/> sorts by radix.</summary>
+    private const int RadixFrom = 256;
+
+    /// <summary>The key of (<paramref name="score"/>, <paramref name="item"/>); larger is better.</summary>
+    public static ulong Create(float score, int item)
+    {
+        // Flipping the sign bit of positive floats and every bit of negative ones makes the IEEE bit pattern
+        // increase with the value; the complemented item puts lower indices first among equal scores.
+        var bits = BitConverter.SingleToUInt32Bits(score);
+        var ordered = (bits & 0x8000_0000u) != 0 ? ~bits : bits | 0x8000_0000u;
+        return ((ulong)ordered << 32) | ~(uint)item;
+    }
+
+    /// <summary>The keys of 16 (score, item) pairs: lanes 0-7, then 8-15.</summary>
+    public static (Vector512<ulong> Low, Vector512<ulong> High) Create(Vector512<float> scores, Vector512<int> items)
+    {
+        var bits = scores.AsUInt32();
+        var ordered = bits ^ (Vector512.ShiftRightArithmetic(scores.AsInt32(), 31).AsUInt32() | Vector512.Create(0x8000_0000u));
+        var (orderedLow, orderedHigh) = Vector512.Widen(ordered);
+        var (itemsLow, itemsHigh) = Vector512.Widen(~items.AsUInt32());
+        return (Vector512.ShiftLeft(orderedLow, 32) | itemsLow, Vector512.ShiftLeft(orderedHigh, 32) | itemsHigh);
+    }
+
+    /// <summary>The score packed in <paramref name="key"/>, bit for bit.</summary>
+    public static float Score(ulong key)
+    {
+        var ordered = (uint)(key >> 32);
+        var bits = (ordered & 0x8000_0000u) != 0 ? ordered & 0x7FFF_FFFFu : ~ordered;
+        return BitConverter.UInt32BitsToSingle(bits);
+    }
+
+    /// <summary>The item packed in <paramref name="key"/>.</summary>
+    public static int Item(ulong key) => (int)~(uint)key;
+
+    /// <summary>
+    /// Moves the <paramref name="count"/> largest of <paramref name="keys"/> to the front, in no particular
+    /// order; what is left after them is unspecified (keys may be lost or repeated). The keys must be
+    /// distinct; <paramref name="greater"/> and <paramref name="less"/> are scratch of at least
+    /// <c>keys.Length + 8</c> each. Expected linear time.
+    /// </summary>
+    public static void SelectLargest(Span<ulong> keys, int count, Span<ulong> greater, Span<ulong> less)
+    {
+        // Quickselect that partitions out of place into two scratch buffers: with AVX-512 a partition step is
+        // a compare and two compress-stores per 8 keys, with no data-dependent branch.
+        var kept = 0;
+        var active = keys;
+        var need = count;
+        while (need > 0 && need < active.Length)
+        {
+            if (active.Length <= SortBelow)
+            {
+                SelectBySorting(active, need);
+                return;
+            }
+            var pivot = ChoosePivot(active, need);
+            var above = Partition(active, pivot, greater, less);
+            greater[..above].CopyTo(keys[kept..]);
+            if (need <= above)
+            {
+                active = keys.Slice(kept, above);
+                continue;
+            }
+            kept += above;
+            keys[kept++] = pivot;
+            need -= above + 1;
+            var below = active.Length - above - 1;
+            less[..below].CopyTo(keys[kept..]);
+            active = keys.Slice(kept, below);
+        }
+        // need == 0: everything kept is in place; need == active.Length: the rest of active is kept too.
+    }
+
+    /// <summary>Moves the <paramref name="count"/> largest of a few keys to the front.</summary>
+    private static void SelectBySorting(Span<ulong> keys, int count)
+    {
+        // Selection sort for the first few (typically k = 1 for nearest-centroid), a full sort otherwise.
+        if (count <= 4)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var best = i;
+                for (var j = i + 1; j < keys.Length; j++) best = keys[j] > keys[best] ? j : best;
+                (keys[i], keys[best]) = (keys[best], keys[i]);
+            }
+            return;
+        }
+        keys.Sort();
+        keys.Reverse();
+    }
+
+    /// <summary>
+    /// Moves a prefix of the largest keys, at least <paramref name="count"/> and at most
+    /// <paramref name="most"/> long, to the front and returns its length; what is left after it is
+    /// unspecified. Cheaper than <see cref="SelectLargest"/> when the caller only needs to discard keys that cannot be
+    /// among the <paramref name="count"/> largest: usually one partition pass around a pivot drawn a little
+    /// below the <paramref name="count"/>-th largest. Same preconditions as <see cref="SelectLargest"/>.
+    /// </summary>
+    public static int KeepAtLeast(Span<ulong> keys, int count, int most, Span<ulong> greater, Span<ulong> less)
+    {
+        if (keys.Length > SortBelow && count < keys.Length)
+        {
+            // Aim halfway between count and most, as a margin against the sampled estimate.
+            var pivot = ChoosePivot(keys, count + (most - count) / 2);
+            var above = Partition(keys, pivot, greater, less);
+            if (above + 1 >= count && above + 1 <= most)
+            {
+                greater[..above].CopyTo(keys);
+                keys[above] = pivot;
+                return above + 1;
+            }
+        }
+        SelectLargest(keys, count, greater, less);
+        return Math.Min(count, keys.Length);
+    }
+
+    /// <summary>
+    /// A pivot near the <paramref name="rank"/>-th largest of <paramref name="keys"/>, estimated from 16
+    /// evenly spaced samples so that one partition usually leaves little to do.
+    /// </summary>
+    private static ulong ChoosePivot(ReadOnlySpan<ulong> keys, int rank)
+    {
+        const int samples = 16;
+        var sample = stackalloc ulong[samples];
+        var step = keys.Length / samples;
+        for (var i = 0; i < samples; i++) sample[i] = keys[i * step + step / 2];
+        // The sample with about rank / length of the samples above it, never an extreme one, so that both
+        // sides of the partition shrink. Each sample's rank is counted rather than the samples sorted: the
+        // counts are branch-free, a sort of random keys mispredicts at every other step.
+        var wanted = Math.Clamp((int)((long)rank * samples / keys.Length), 1, samples - 2);
+        var pivot = 0UL;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var low = Vector512.Load(sample);
+            var high = Vector512.Load(sample + 8);
+            for (var i = 0; i < samples; i++)
+            {
+                var candidate = Vector512.Create(sample[i]);
+                var above = BitOperations.PopCount(Vector512.GreaterThan(low, candidate).ExtractMostSignificantBits())
+                    + BitOperations.PopCount(Vector512.GreaterThan(high, candidate).ExtractMostSignificantBits());
+                pivot = above == wanted ? sample[i] : pivot;
+            }
+            return pivot;
+        }
+        for (var i = 0; i < samples; i++)
+        {
+            var above = 0;
+            for (var j = 0; j < samples; j++) above += sample[j] > sample[i] ? 1 : 0;
+            pivot = above == wanted ? sample[i] : pivot;
+        }
+        return pivot;
+    }
+
+    /// <summary>
+    /// Copies the keys above <paramref name="pivot"/> to <paramref name="greater"/> and those below to
+    /// <paramref name="less"/>, keeping neither copy of the pivot itself; returns how many are above.
+    /// </summary>
+    internal static int Partition(ReadOnlySpan<ulong> keys, ulong pivot, Span<ulong> greater, Span<ulong> less)
+    {
+        var above = 0;
+        var belowCount = 0;
+        var i = 0;
+        if (Avx512F.IsSupported)
+        {
+            fixed (ulong* source = keys)
+            fixed (ulong* high = greater)
+            fixed (ulong* low = less)
+            {
+                var p = Vector512.Create(pivot);
+                for (; i + 8 <= keys.Length; i += 8)
+                {
+                    var v = Vector512.Load(source + i);
+                    var isAbove = Vector512.GreaterThan(v, p);
+                    var isBelow = Vector512.LessThan(v, p);
+                    Avx512F.Compress(Vector512<ulong>.Zero, isAbove, v).Store(high + above);
+                    Avx512F.Compress(Vector512<ulong>.Zero, isBelow, v).Store(low + belowCount);
+                    above += BitOperations.PopCount(isAbove.ExtractMostSignificantBits());
+                    belowCount += BitOperations.PopCount(isBelow.ExtractMostSignificantBits());
+                }
+            }
+        }
+        for (; i < keys.Length; i++)
+        {
+            // Both writes happen, only one counter moves: no branch on the key.
+            var key = keys[i];
+            greater[above] = key;
+            less[belowCount] = key;
+            above += key > pivot ? 1 : 0;
+            belowCount += key < pivot ? 1 : 0;
+        }
+        return above;
+    }
+
+    /// <summary>The smallest key.</summary>
+    public static ulong Min(ReadOnlySpan<ulong> keys)
+    {
+        var min = ulong.MaxValue;
+        foreach (var key in keys) min = Math.Min(min, key);
+        return min;
+    }
+
+
+    /// <summary>
+    /// Sorts <paramref name="keys"/> ascending; <paramref name="scratch"/> must be at least as long.
+    /// </summary>
+    /// <remarks>
+    /// From a few hundred keys on, a least-significant-digit radix sort on the bytes of the score half that
+    /// differ between keys, then runs of equal scores (rare) sorted by item: a fixed amount of work per key
+    /// and byte. The introspective sort of the runtime is as fast on random keys but several times slower on
+    /// the partly ordered buffers that selection leaves, where it falls back to heap sort.
+    /// </remarks>
+    public static void Sort(Span<ulong> keys, Span<ulong> scratch)
+    {
+        // Below a few hundred keys, clearing and summing the 1,024 counters costs more than comparing.
+        if (keys.Length < RadixFrom)
+        {
+            keys.Sort();
+            return;
+        }
+        Span<int> counts = stackalloc int[4 * 256];
+        counts.Clear();
+        foreach (var key in keys)
+        {
+            var score = (uint)(key >> 32);
+            counts[(int)(score & 0xFF)]++;
+            counts[256 + (int)((score >> 8) & 0xFF)]++;
+            counts[512 + (int)((score >> 16) & 0xFF)]++;
+            counts[768 + (int)(score >> 24)]++;
+        }
+
+        var source = keys;
+        var destination = scratch[..keys.Length];
+        for (var digit = 0; digit < 4; digit++)
+        {
+            var shift = 32 + digit * 8;
+            var histogram = counts.Slice(digit * 256, 256);
+            // Every key shares this byte (any key has the shared value, so the first one is checked).
+            if (histogram[(int)((source[0] >> shift) & 0xFF)] == keys.Length) continue;
+            var sum = 0;
+            for (var bucket = 0; bucket < 256; bucket++)
+            {
+                var size = histogram[bucket];
+                histogram[bucket] = sum;
+                sum += size;
+            }
+            foreach (var key in source) destination[histogram[(int)((key >> shift) & 0xFF)]++] = key;
+            var swap = source;
+            source = destination;
+            destination = swap;
+        }
+        if (source != keys) source.CopyTo(keys);
+
+        for (var start = 0; start < keys.Length - 1;)
+        {
+            var end = start + 1;
+            while (end < keys.Length && keys[end] >> 32 == keys[start] >> 32) end++;
+            if (end - start > 1) keys[start..end].Sort();
+            start = end;
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using BatchJobs.Scoring.TopK;
+
+namespace BatchJobs.Scoring.Tests.TopK;
+
+public class ApproximateTopKTests
+{
+    private static readonly FactorMatrix Users = TestFactors.Clustered(300, 16, centres: 40, spread: 0.5f, seed: 21);
+    private static readonly FactorMatrix Items = TestFactors.Clustered(6000, 16, centres: 40, spread: 0.5f, seed: 22);
+    private static readonly ExclusionLists Exclusions = TestFactors.RandomExclusions(300, 6000, 20, seed: 23);
+
+    [Test]
+    public void Finds_most_of_the_exact_top_k_on_clustered_factors()
+    {
+        var exact = TopKScorer.Score(Users, Items, Exclusions, new TopKOptions { K = 100 });
+        var approximate = TopKScorer.Score(Users, Items, Exclusions, Approximate(k: 100, candidates: 8));
+
+        Assert.That(Recall(exact, approximate), Is.GreaterThanOrEqualTo(0.95));
+    }
+
+    [Test]
+    public void Scores_fewer_candidates_than_the_exact_mode_and_so_misses_some()
+    {
+        // Guards the test above against an approximate mode that quietly scores everything.
+        var exact = TopKScorer.Score(Users, Items, Exclusions, new TopKOptions { K = 100 });
+        var approximate = TopKScorer.Score(Users, Items, Exclusions, Approximate(k: 100, candidates: 2));
+
+        Assert.That(Recall(exact, approximate), Is.LessThan(0.99));
+    }
+
+    [Test]
+    public void Returns_correct_scores_best_first_and_respects_exclusions()
+    {
+        var result = TopKScorer.Score(Users, Items, Exclusions, Approximate(k: 50, candidates: 4));
+
+        for (var user = 0; user < Users.Rows; user++)
+        {
+            var items = result.ItemsOf(user);
+            var scores = result.ScoresOf(user);
+            Assert.That(items.Length, Is.EqualTo(50));
+            Assert.That(items.ToArray().Distinct().Count(), Is.EqualTo(items.Length), $"user {user} has a repeated item");
+            for (var i = 0; i < items.Length; i++)
+            {
+                Assert.That(Exclusions.Contains(user, items[i]), Is.False, $"user {user} got excluded item {items[i]}");
+                Assert.That(scores[i], Is.EqualTo(NaiveTopK.Dot(Users.Row(user), Items.Row(items[i]))));
+                if (i > 0) Assert.That(scores[i] < scores[i - 1] || (scores[i] == scores[i - 1] && items[i] > items[i - 1]));
+            }
+        }
+    }
+
+    [Test]
+    public void Equals_the_exact_mode_when_every_cluster_is_probed()
+    {
+        var exact = TopKScorer.Score(Users, Items, Exclusions, new TopKOptions { K = 60 });
+        var everything = TopKScorer.Score(Users, Items, Exclusions, Approximate(k: 60, candidates: 1000));
+
+        TopKScorerTests.AssertSame(exact, everything);
+    }
+
+    [Test]
+    public void Gives_the_same_result_on_any_number_of_threads()
+    {
+        var one = TopKScorer.Score(Users, Items, Exclusions, Approximate(k: 40, candidates: 6) with { MaxDegreeOfParallelism = 1 });
+        var three = TopKScorer.Score(Users, Items, Exclusions, Approximate(k: 40, candidates: 6) with { MaxDegreeOfParallelism = 3 });
+
+        TopKScorerTests.AssertSame(one, three);
+    }
+
+    [Test]
+    public void Uses_given_clusters()
+    {
+        // One cluster per item residue: clusters unrelated to the factors, so probing few of them finds
+        // little of the exact top k, which shows the given partition was used rather than a trained one.
+        var assignments = Enumerable.Range(0, Items.Rows).Select(i => i % 50).ToArray();
+        var given = ItemClusters.FromAssignments(Items, assignments, 50);
+        var options = Approximate(k: 100, candidates: 4) with
+        {
+            Approximate = new ApproximateTopKOptions { CandidateMultiplier = 4, Clusters = given },
+        };
+
+        var exact = TopKScorer.Score(Users, Items, Exclusions, new TopKOptions { K = 100 });
+        var approximate = TopKScorer.Score(Users, Items, Exclusions, options);
+
+        Assert.That(Recall(exact, approximate), Is.LessThan(0.5));
+    }
+
+    [TestCase(-1, 8, 1, "ClusterCount is -1")]
+    [TestCase(0, 0, 1, "Iterations is 0")]
+    [TestCase(0, 8, 0, "CandidateMultiplier is 0")]
+    public void Rejects_bad_approximate_options(int clusters, int iterations, int multiplier, string message)
+    {
+        var options = new TopKOptions
+        {
+            K = 5,
+            Mode = TopKMode.Approximate,
+            Approximate = new ApproximateTopKOptions { ClusterCount = clusters, Iterations = iterations, CandidateMultiplier = multiplier },
+        };
+
+        var error = Assert.Throws<ArgumentException>(() => TopKScorer.Score(Users, Items, null, options));
+        Assert.That(error!.Message, Does.Contain(message));
+    }
+
+    [Test]
+    public void Rejects_clusters_of_another_catalogue()
+    {
+        var other = ItemClusters.FromAssignments(TestFactors.Gaussian(10, 16, seed: 1), new int[10], 1);
+        var options = new TopKOptions { K = 5, Mode = TopKMode.Approximate, Approximate = new ApproximateTopKOptions { Clusters = other } };
+
+        var error = Assert.Throws<ArgumentException>(() => TopKScorer.Score(Users, Items, null, options));
+        Assert.That(error!.Message, Does.Contain("partition 10 items but there are 6000"));
+    }
+
+    private static TopKOptions Approximate(int k, int candidates) => new()
+    {
+        K = k,
+        Mode = TopKMode.Approximate,
+        Approximate = new ApproximateTopKOptions { CandidateMultiplier = candidates },
+    };
+
+    internal static double Recall(TopKResult exact, TopKResult approximate)
+    {
+        var total = 0.0;
+        for (var row = 0; row < exact.RowCount; row++)
+        {
+            var truth = exact.ItemsOf(row).ToArray().ToHashSet();
+            total += (double)approximate.ItemsOf(row).ToArray().Count(truth.Contains) / truth.Count;
+        }
+        return total / exact.RowCount;
+    }
+}

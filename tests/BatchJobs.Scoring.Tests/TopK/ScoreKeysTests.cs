@@ -1,0 +1,86 @@
+using BatchJobs.Scoring.TopK;
+
+namespace BatchJobs.Scoring.Tests.TopK;
+
+public class ScoreKeysTests
+{
+    [Test]
+    public void Key_order_is_score_descending_then_item_ascending()
+    {
+        float[] scores = [float.NegativeInfinity, -3.5f, -1e-30f, -0f, 0f, 1e-30f, 2f, 2f, float.MaxValue, float.PositiveInfinity];
+        int[] items = [4, 9, 2, 7, 7, 1, 8, 3, 0, 5];
+        var keys = scores.Select((s, i) => ScoreKeys.Create(s, items[i])).ToArray();
+
+        for (var i = 0; i + 1 < keys.Length; i++)
+        {
+            Assert.That(keys[i + 1], Is.GreaterThan(keys[i]), $"pair {i}");
+        }
+        Assert.That(ScoreKeys.Create(2f, 3), Is.GreaterThan(ScoreKeys.Create(2f, 8)), "the lower item wins a tie");
+        for (var i = 0; i < keys.Length; i++)
+        {
+            Assert.That(BitConverter.SingleToInt32Bits(ScoreKeys.Score(keys[i])), Is.EqualTo(BitConverter.SingleToInt32Bits(scores[i])));
+            Assert.That(ScoreKeys.Item(keys[i]), Is.EqualTo(items[i]));
+        }
+    }
+
+    [Test]
+    public void Selection_agrees_with_a_full_sort([Range(0, 257, 1)] int length)
+    {
+        var random = new Random(length);
+        var keys = DistinctKeys(random, length);
+        var sorted = keys.OrderBy(k => k).ToArray();
+        var scratchA = new ulong[length + 8];
+        var scratchB = new ulong[length + 8];
+
+        var count = length == 0 ? 0 : random.Next(1, length + 1);
+        var selected = keys.ToArray();
+        ScoreKeys.SelectLargest(selected, count, scratchA, scratchB);
+        Assert.That(selected.Take(count).OrderBy(k => k), Is.EqualTo(sorted.Skip(length - count)), "SelectLargest");
+
+        var kept = keys.ToArray();
+        var most = count + (length - count) / 3;
+        var keptCount = ScoreKeys.KeepAtLeast(kept, count, most, scratchA, scratchB);
+        Assert.That(keptCount, Is.InRange(count, most), "KeepAtLeast count");
+        Assert.That(kept.Take(keptCount).OrderBy(k => k), Is.EqualTo(sorted.Skip(length - keptCount)), "KeepAtLeast");
+    }
+
+    [TestCase(300, false)]
+    [TestCase(2000, false)]
+    [TestCase(300, true)]
+    [TestCase(5000, true)]
+    public void Sorting_agrees_with_a_full_sort(int length, bool continuous)
+    {
+        var random = new Random(length);
+        var keys = continuous
+            ? Enumerable.Range(0, length).Select(i => ScoreKeys.Create((float)(random.NextDouble() * 50 - 10), i)).ToArray()
+            : DistinctKeys(random, length);
+        var sorted = keys.OrderBy(k => k).ToArray();
+
+        ScoreKeys.Sort(keys, new ulong[length]);
+
+        Assert.That(keys, Is.EqualTo(sorted));
+    }
+
+    [Test]
+    public void Selection_handles_keys_already_in_order()
+    {
+        var ascending = Enumerable.Range(0, 1000).Select(i => ScoreKeys.Create(i, 0)).ToArray();
+        var descending = ascending.Reverse().ToArray();
+        var scratchA = new ulong[1008];
+        var scratchB = new ulong[1008];
+
+        ScoreKeys.SelectLargest(ascending, 500, scratchA, scratchB);
+        ScoreKeys.SelectLargest(descending, 500, scratchA, scratchB);
+
+        Assert.That(ascending.Take(500).Min(), Is.EqualTo(ScoreKeys.Create(500, 0)));
+        Assert.That(descending.Take(500).Min(), Is.EqualTo(ScoreKeys.Create(500, 0)));
+    }
+
+    private static ulong[] DistinctKeys(Random random, int length)
+    {
+        var keys = new HashSet<ulong>();
+        // Few distinct scores, so that many keys differ only in the item half.
+        while (keys.Count < length) keys.Add(ScoreKeys.Create(random.Next(-20, 20) * 0.5f, random.Next(100_000)));
+        return keys.ToArray();
+    }
+}

@@ -1,0 +1,51 @@
+using BatchJobs.Scoring.TopK;
+
+namespace BatchJobs.Scoring.Tests.TopK;
+
+public unsafe class TileKernelTests
+{
+    // Factor counts around the vector widths and item counts that leave the last tile partly padding.
+    [TestCase(1, 1)]
+    [TestCase(3, 31)]
+    [TestCase(16, 32)]
+    [TestCase(17, 33)]
+    [TestCase(64, 100)]
+    [TestCase(70, 257)]
+    public void Both_vector_widths_give_the_scalar_scores_bit_for_bit(int factors, int itemCount)
+    {
+        var users = TestFactors.Gaussian(TileKernel.Rows, factors, seed: factors);
+        var items = TestFactors.Gaussian(itemCount, factors, seed: itemCount);
+        var panels = ItemPanels.InRowOrder(items);
+
+        var narrow = Scores(panels, users, wide: false);
+        var wide = Scores(panels, users, wide: true);
+
+        for (var row = 0; row < TileKernel.Rows; row++)
+        {
+            for (var item = 0; item < itemCount; item++)
+            {
+                var expected = NaiveTopK.Dot(users.Row(row), items.Row(item));
+                Assert.That(narrow[row * panels.ItemIds.Length + item], Is.EqualTo(expected), $"256-bit row {row} item {item}");
+                Assert.That(wide[row * panels.ItemIds.Length + item], Is.EqualTo(expected), $"512-bit row {row} item {item}");
+            }
+        }
+    }
+
+    private static float[] Scores(ItemPanels panels, FactorMatrix users, bool wide)
+    {
+        var factors = users.Columns;
+        var rows = stackalloc int[TileKernel.Rows];
+        for (var row = 0; row < TileKernel.Rows; row++) rows[row] = row;
+        var packed = new float[TileKernel.Rows * factors];
+        var scores = new float[TileKernel.Rows * panels.ItemIds.Length];
+        fixed (float* user = packed)
+        fixed (float* destination = scores)
+        {
+            TileKernel.PackRows(users.Values.Span, factors, rows, user);
+            var sink = new ScoreMatrixSink { Destination = destination, RowStride = panels.ItemIds.Length };
+            if (wide) TileKernel.Score512(user, panels.Tiles, panels.TileCount, factors, ref sink);
+            else TileKernel.Score256(user, panels.Tiles, panels.TileCount, factors, ref sink);
+        }
+        return scores;
+    }
+}
