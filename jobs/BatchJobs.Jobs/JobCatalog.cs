@@ -2,8 +2,11 @@ using BatchJobs.Core.Contracts;
 using BatchJobs.Core.Jobs;
 using BatchJobs.Jobs.Affinity;
 using BatchJobs.Jobs.Catalog;
+using BatchJobs.Jobs.Clustering;
 using BatchJobs.Jobs.Embeddings;
 using BatchJobs.Jobs.Ingest;
+using BatchJobs.Jobs.Playlists;
+using BatchJobs.Jobs.Similarity;
 
 namespace BatchJobs.Jobs;
 
@@ -18,6 +21,12 @@ public static class JobCatalog
         new UserTrackAffinityJob(),
         new TrainEmbeddingsJob(),
         new EvaluateEmbeddingsJob(),
+        new SimilarTracksJob(),
+        new TasteClustersJob(),
+        new DiscoverWeeklyJob(),
+        new EditorialPlaylistsJob(),
+        new DailyMixJob(),
+        new PlaylistEvaluationJob(),
     ];
 
     /// <summary>The contracts folder copied beside the program.</summary>

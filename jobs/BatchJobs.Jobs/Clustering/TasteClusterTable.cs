@@ -1,0 +1,77 @@
+using System.Numerics.Tensors;
+using BatchJobs.Core.Tables;
+
+namespace BatchJobs.Jobs.Clustering;
+
+/// <summary>
+/// The published taste clusters for consumers: the cluster of every track (by track embedding row), the tracks of each
+/// cluster, each cluster's leading genre and label, and for each cluster the other clusters nearest to it.
+/// </summary>
+public sealed class TasteClusterTable
+{
+    private readonly int[][] members;
+    private readonly int[][] neighbours;
+
+    public TasteClusterTable(int[] clusterOfTrack, string[] genres, string[] labels, float[] centroids, int factors)
+    {
+        ClusterOfTrack = clusterOfTrack;
+        Genres = genres;
+        Labels = labels;
+        var count = genres.Length;
+        var lists = Enumerable.Range(0, count).Select(_ => new List<int>()).ToArray();
+        for (var t = 0; t < clusterOfTrack.Length; t++)
+            if (clusterOfTrack[t] >= 0) lists[clusterOfTrack[t]].Add(t);
+        members = lists.Select(l => l.ToArray()).ToArray();
+        neighbours = new int[count][];
+        for (var c = 0; c < count; c++)
+        {
+            var centroid = centroids.AsSpan(c * factors, factors);
+            var similarity = new float[count];
+            for (var o = 0; o < count; o++) similarity[o] = TensorPrimitives.CosineSimilarity(centroid, centroids.AsSpan(o * factors, factors));
+            neighbours[c] = Enumerable.Range(0, count).Where(o => o != c).OrderByDescending(o => similarity[o]).ThenBy(o => o).ToArray();
+        }
+    }
+
+    /// <summary>The cluster of each track embedding row, or -1 when the track has none.</summary>
+    public int[] ClusterOfTrack { get; }
+
+    public string[] Genres { get; }
+
+    public string[] Labels { get; }
+
+    public int ClusterCount => Genres.Length;
+
+    /// <summary>The track rows of a cluster, in row order.</summary>
+    public ReadOnlySpan<int> TracksOf(int cluster) => members[cluster];
+
+    /// <summary>The other clusters, nearest centroid (cosine) first.</summary>
+    public ReadOnlySpan<int> NeighboursOf(int cluster) => neighbours[cluster];
+
+    /// <summary>Reads <c>taste_clusters</c> and <c>track_clusters</c>, mapping tracks through the embeddings' index.</summary>
+    public static async Task<TasteClusterTable> ReadAsync(IReadOnlyList<string> clusterFiles, IReadOnlyList<string> trackClusterFiles,
+        IReadOnlyDictionary<string, int> trackIndex, CancellationToken cancellationToken)
+    {
+        var rows = new List<object?[]>();
+        foreach (var file in clusterFiles)
+            await foreach (var row in ParquetRows.ReadAsync(file, cancellationToken)) rows.Add(row);
+        // Columns as the contract declares them: cluster_id, label, leading_genre, genre_share, top_artist_ids, tracks, centroid.
+        var count = rows.Count == 0 ? 0 : rows.Max(r => (int)r[0]!) + 1;
+        var genres = Enumerable.Repeat("unknown", count).ToArray();
+        var labels = Enumerable.Repeat("", count).ToArray();
+        var factors = rows.Count == 0 ? 1 : ((float[])rows[0][6]!).Length;
+        var centroids = new float[count * factors];
+        foreach (var row in rows)
+        {
+            var id = (int)row[0]!;
+            labels[id] = (string)row[1]!;
+            genres[id] = (string)row[2]!;
+            ((float[])row[6]!).CopyTo(centroids.AsSpan(id * factors, factors));
+        }
+        var clusterOfTrack = new int[trackIndex.Count];
+        clusterOfTrack.AsSpan().Fill(-1);
+        foreach (var file in trackClusterFiles)
+            await foreach (var row in ParquetRows.ReadAsync(file, cancellationToken))
+                if (trackIndex.TryGetValue((string)row[0]!, out var track)) clusterOfTrack[track] = (int)row[2]!;
+        return new TasteClusterTable(clusterOfTrack, genres, labels, centroids, factors);
+    }
+}

@@ -1,0 +1,50 @@
+using System.Globalization;
+using BatchJobs.Core.Jobs;
+
+namespace BatchJobs.Jobs.Playlists;
+
+/// <summary>
+/// Tracks their artists flagged for promotion, from the optional raw CSV <c>raw/artist_priority/artist_priority.csv</c>
+/// (<c>artist_id,track_id,start_date,end_date,max_boost</c>, dates <c>YYYY-MM-DD</c> inclusive, boost &gt;= 0): the
+/// boost of each track flagged during a given period. The file is optional, so a job looks for it below the root rather
+/// than declaring it as an input (a declared raw input must exist before the job may run).
+/// </summary>
+public static class ArtistPriority
+{
+    /// <summary>Where the file is expected below the root.</summary>
+    public const string RelativePath = "raw/artist_priority/artist_priority.csv";
+
+    private const string Header = "artist_id,track_id,start_date,end_date,max_boost";
+
+    /// <summary>
+    /// The largest boost of each track whose flag overlaps <paramref name="from"/>..<paramref name="to"/>; empty when the
+    /// file is absent. A row whose track belongs to another artist than it says is ignored: only the artist may flag.
+    /// </summary>
+    /// <exception cref="BadInputException">A row does not parse; the message names the file, line and field.</exception>
+    public static Dictionary<string, float> Read(string root, DateOnly from, DateOnly to, Func<string, string?> artistOfTrack)
+    {
+        var path = Path.Combine(root, RelativePath);
+        var boosts = new Dictionary<string, float>(StringComparer.Ordinal);
+        if (!File.Exists(path)) return boosts;
+        var lines = File.ReadAllLines(path);
+        if (lines.Length == 0 || lines[0].Trim() != Header)
+            throw new BadInputException($"{path}, line 1: the header must be '{Header}'");
+        for (var i = 1; i < lines.Length; i++)
+        {
+            if (string.IsNullOrWhiteSpace(lines[i])) continue;
+            var fields = lines[i].Split(',');
+            string Where(string field) => $"{path}, line {i + 1}, field {field}";
+            if (fields.Length != 5) throw new BadInputException($"{path}, line {i + 1}: {fields.Length} fields where the header has 5 ({Header})");
+            if (!DateOnly.TryParseExact(fields[2].Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start))
+                throw new BadInputException($"{Where("start_date")}: '{fields[2]}' is not a YYYY-MM-DD date");
+            if (!DateOnly.TryParseExact(fields[3].Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var end) || end < start)
+                throw new BadInputException($"{Where("end_date")}: '{fields[3]}' is not a YYYY-MM-DD date on or after start_date");
+            if (!float.TryParse(fields[4].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var boost) || !(boost >= 0))
+                throw new BadInputException($"{Where("max_boost")}: '{fields[4]}' is not a number >= 0");
+            var (artist, track) = (fields[0].Trim(), fields[1].Trim());
+            if (end < from || start > to || artistOfTrack(track) != artist) continue;
+            boosts[track] = Math.Max(boost, boosts.GetValueOrDefault(track));
+        }
+        return boosts;
+    }
+}

@@ -1,0 +1,102 @@
+namespace BatchJobs.Jobs.Playlists;
+
+/// <summary>
+/// One user's candidates for <see cref="DiversityReranker"/>, as parallel arrays a worker fills and reuses user after
+/// user (grown on demand, never shrunk), so re-ranking allocates nothing per user.
+/// </summary>
+public sealed class RerankCandidates
+{
+    private int capacity;
+
+    public RerankCandidates(int factors, int capacity = 64)
+    {
+        Factors = factors;
+        Grow(capacity);
+    }
+
+    public int Factors { get; }
+
+    /// <summary>How many candidates are filled.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Relevance, normalised so the best candidate has 1.</summary>
+    public float[] Relevance { get; private set; } = [];
+
+    /// <summary>A bounded boost (artist priority); only one boosted candidate is ever picked with its boost.</summary>
+    public float[] Boost { get; private set; } = [];
+
+    /// <summary>0 = least popular, 1 = most popular.</summary>
+    public float[] Popularity { get; private set; } = [];
+
+    /// <summary>A per-user artist number, 0..Count-1 (equal for tracks of one artist).</summary>
+    public int[] ArtistSlot { get; private set; } = [];
+
+    /// <summary>A per-user cluster number indexing <see cref="ClusterCaps"/>.</summary>
+    public int[] ClusterSlot { get; private set; } = [];
+
+    /// <summary>Whether the candidate comes from a cluster adjacent to the user's.</summary>
+    public bool[] Adjacent { get; private set; } = [];
+
+    /// <summary>Unit vectors, <see cref="Factors"/> per candidate, for similarity between picks.</summary>
+    public float[] Vectors { get; private set; } = [];
+
+    /// <summary>The most picks of each per-user cluster number.</summary>
+    public int[] ClusterCaps { get; private set; } = [];
+
+    /// <summary>Re-ranking scratch: the largest similarity of each candidate to the picks so far.</summary>
+    internal float[] MaxSimilarity { get; private set; } = [];
+
+    /// <summary>Re-ranking scratch: whether each candidate is picked.</summary>
+    internal bool[] Picked { get; private set; } = [];
+
+    /// <summary>Re-ranking scratch: picks per artist slot.</summary>
+    internal int[] ArtistPicks { get; private set; } = [];
+
+    /// <summary>Re-ranking scratch: picks per cluster slot.</summary>
+    internal int[] ClusterPicks { get; private set; } = [];
+
+    /// <summary>Empties the list, keeping room for <paramref name="candidates"/> candidates.</summary>
+    public void Reset(int candidates)
+    {
+        if (candidates > capacity) Grow(Math.Max(candidates, capacity * 2));
+        Count = 0;
+    }
+
+    /// <summary>Appends a candidate and returns its index; its vector is copied.</summary>
+    public int Add(float relevance, float boost, float popularity, int artistSlot, int clusterSlot, bool adjacent, ReadOnlySpan<float> unitVector)
+    {
+        if (Count == capacity) Grow(capacity * 2);
+        var i = Count++;
+        Relevance[i] = relevance;
+        Boost[i] = boost;
+        Popularity[i] = popularity;
+        ArtistSlot[i] = artistSlot;
+        ClusterSlot[i] = clusterSlot;
+        Adjacent[i] = adjacent;
+        unitVector.CopyTo(Vectors.AsSpan(i * Factors, Factors));
+        return i;
+    }
+
+    private void Grow(int size)
+    {
+        capacity = size;
+        Relevance = Resize(Relevance, size);
+        Boost = Resize(Boost, size);
+        Popularity = Resize(Popularity, size);
+        ArtistSlot = Resize(ArtistSlot, size);
+        ClusterSlot = Resize(ClusterSlot, size);
+        Adjacent = Resize(Adjacent, size);
+        ClusterCaps = Resize(ClusterCaps, size);
+        MaxSimilarity = Resize(MaxSimilarity, size);
+        Picked = Resize(Picked, size);
+        ArtistPicks = Resize(ArtistPicks, size);
+        ClusterPicks = Resize(ClusterPicks, size);
+        Vectors = Resize(Vectors, size * Factors);
+    }
+
+    private static T[] Resize<T>(T[] array, int size)
+    {
+        Array.Resize(ref array, size);
+        return array;
+    }
+}
