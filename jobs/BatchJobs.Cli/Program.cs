@@ -24,6 +24,11 @@ public static class Program
             ShowCommand.Create(output),
             DemoCommand.Create(output),
             BenchCommand.Create(output),
+            TickCommand.Create(output),
+            SloCommand.Create(output),
+            BackfillCommand.Create(output),
+            RunsCommand.Create(output),
+            ExportCommand.Create(output),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

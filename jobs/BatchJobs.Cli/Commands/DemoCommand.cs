@@ -1,9 +1,13 @@
 using System.CommandLine;
 using BatchJobs.Core;
+using BatchJobs.Core.Contracts;
 using BatchJobs.Core.Jobs;
 using BatchJobs.Core.Snapshots;
 using BatchJobs.Generation;
 using BatchJobs.Jobs;
+using BatchJobs.Scheduler.Dag;
+using BatchJobs.Scheduler.History;
+using BatchJobs.Scheduler.Slo;
 using Spectre.Console;
 
 namespace BatchJobs.Cli.Commands;
@@ -60,9 +64,28 @@ public static class DemoCommand
         var failed = results.Where(r => r.ExitCode != ExitCodes.Done).ToList();
         foreach (var failure in failed) console.MarkupLine($"[red]{failure.Job} {failure.Date:yyyy-MM-dd}: {failure.Status}[/]: {Markup.Escape(failure.Message)}");
         console.Write(PublishedTable(runner.Reader, catalog.All.Select(c => c.Name), last));
+        WriteSloStatus(console, catalog, runner.Reader, root, last);
+        await PrintOneUsersPlaylistsAsync(runner.Reader, output, cancellationToken);
         console.MarkupLine($"{results.Count(r => r.Status == JobRunStatus.Published)} runs published, {results.Count(r => r.Status == JobRunStatus.UpToDate)} already up to date, {failed.Count} failed.");
         console.MarkupLine($"Read a snapshot: [bold]batchjobs show user_track_affinity --root {Markup.Escape(root)} --limit 10[/]");
         return failed.Count == 0 ? ExitCodes.Done : failed.Max(f => f.ExitCode);
+    }
+
+    /// <summary>What serving would show the first user of the latest Discover Weekly: their playlist and Daily Mixes.</summary>
+    private static async Task PrintOneUsersPlaylistsAsync(SnapshotReader reader, TextWriter output, CancellationToken cancellationToken)
+    {
+        var weekly = reader.TryResolveLatest("discover_weekly");
+        if (weekly is null) return;
+        string? user = null;
+        await foreach (var row in SnapshotReader.ReadRowsAsync(weekly, cancellationToken))
+        {
+            user = (string?)row[0];
+            break;
+        }
+        if (user is null) return;
+        await output.WriteLineAsync($"Discover Weekly and Daily Mixes of {user} (batchjobs show discover_weekly --user {user}):");
+        await ShowCommand.PrintAsync(weekly, [("user_id", user)], 30, output, cancellationToken);
+        if (reader.TryResolveLatest("daily_mix") is { } mixes) await ShowCommand.PrintAsync(mixes, [("user_id", user)], 300, output, cancellationToken);
     }
 
     private static Table PublishedTable(SnapshotReader reader, IEnumerable<string> datasets, DateOnly last)
@@ -84,6 +107,37 @@ public static class DemoCommand
                 latest.Manifest.RowCount.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(summary));
         }
         return table;
+    }
+
+    /// <summary>A line per dataset: its SLO status for the last date's partition as of now, and the age of <c>_LATEST</c>.</summary>
+    private static void WriteSloStatus(IAnsiConsole console, ContractCatalog catalog, SnapshotReader reader, string root, DateOnly last)
+    {
+        ScheduledDag dag;
+        try
+        {
+            dag = ScheduledDag.Build(catalog, JobCatalog.All.Select(j => j.Name));
+        }
+        catch (ContractException e)
+        {
+            console.MarkupLine($"[yellow]SLO status unavailable, the scheduler would not start[/]: {Markup.Escape(e.Message)}");
+            return;
+        }
+        var evaluator = new SloEvaluator(dag, reader, RunStore.Exists(root) ? RunStore.Open(root) : null);
+        var now = DateTimeOffset.UtcNow;
+        foreach (var contract in catalog.All)
+        {
+            var slo = evaluator.Evaluate(contract, contract.PartitionOf(last), now);
+            var freshness = evaluator.FreshnessOf(contract, now);
+            var state = slo.State switch
+            {
+                SloState.Met => "[green]met[/]",
+                SloState.Missed => "[red]missed[/]",
+                SloState.AtRisk => "[yellow]at risk[/]",
+                _ => "on track",
+            };
+            console.MarkupLine($"SLO {Markup.Escape(contract.Name)} dt={slo.Partition:yyyy-MM-dd}: {state}, expected by {slo.ExpectedBy:yyyy-MM-dd HH:mm} UTC, {Markup.Escape(slo.Detail)}; " +
+                (freshness.Age is { } age ? $"_LATEST {SloEvaluator.Span(age)} old (limit {SloEvaluator.Span(freshness.Limit)})" : "never published"));
+        }
     }
 
     private static List<DateOnly> RawDates(string root)

@@ -1,0 +1,5 @@
+from airflow.sdk import Task
+
+
+class ExternalTaskSensor(Task):
+    pass
