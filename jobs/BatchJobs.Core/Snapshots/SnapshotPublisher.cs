@@ -116,10 +116,28 @@ public sealed class SnapshotPublisher(SnapshotLayout layout, QualityCheckRunner 
     /// </summary>
     private async Task PointLatestAsync(string dataset, DateOnly partition, string runDirectory, CancellationToken cancellationToken)
     {
+        // Read-compare-replace under a lock, so two processes publishing different partitions cannot move it backwards.
+        await using var latestLock = await LockAsync(Layout.LatestPointer(dataset) + ".lock", cancellationToken);
         var current = new SnapshotReader(Layout).TryResolveLatest(dataset);
         if (current is not null && (current.Partition > partition || Path.GetFullPath(current.Directory) == Path.GetFullPath(runDirectory))) return;
         var relative = Path.GetRelativePath(Layout.DatasetDirectory(dataset), runDirectory).Replace('\\', '/');
         await WriteAtomicallyAsync(Layout.LatestPointer(dataset), relative + "\n", cancellationToken);
+    }
+
+    private static async Task<FileStream> LockAsync(string path, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(10, cancellationToken);
+            }
+        }
     }
 
     private string KeepAside(StagedSnapshot snapshot)
