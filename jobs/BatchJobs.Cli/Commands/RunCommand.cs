@@ -2,6 +2,8 @@ using System.CommandLine;
 using BatchJobs.Core;
 using BatchJobs.Core.Jobs;
 using BatchJobs.Jobs;
+using BatchJobs.Scheduler.Execution;
+using BatchJobs.Scheduler.History;
 
 namespace BatchJobs.Cli.Commands;
 
@@ -24,12 +26,27 @@ public static class RunCommand
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var catalog = CommonOptions.LoadContracts(parsed.GetValue(contracts)!);
-            var runner = new JobRunner(parsed.GetValue(root)!, catalog, JobCatalog.All);
+            var jobName = parsed.GetValue(job)!;
+            var partition = catalog.ProducedBy(jobName)[0];
             var day = CommonOptions.ParseDate(parsed.GetValue(date)!, "--date");
             var overrides = ParseParameters(parsed.GetValue(parameters) ?? []);
-            var result = await runner.RunAsync(parsed.GetValue(job)!, day, parsed.GetValue(force), overrides, output, cancellationToken);
-            await output.WriteLineAsync($"{result.Job} {day:yyyy-MM-dd}: {result.Status} (exit {result.ExitCode}): {result.Message}");
-            return result.ExitCode;
+            var rootDirectory = parsed.GetValue(root)!;
+            var runner = new JobRunner(rootDirectory, catalog, JobCatalog.All);
+            if (overrides.Count > 0)
+            {
+                // Parameter overrides are an operator's experiment: run it directly, outside the scheduler's history.
+                var result = await runner.RunAsync(jobName, day, parsed.GetValue(force), overrides, output, cancellationToken);
+                await output.WriteLineAsync($"{result.Job} {day:yyyy-MM-dd}: {result.Status} (exit {result.ExitCode}): {result.Message}");
+                return result.ExitCode;
+            }
+            // A manual run is recorded in the run history as trigger 'manual' and takes the partition's lease, so it
+            // never runs at the same time as a tick or a backfill of the same partition.
+            Directory.CreateDirectory(rootDirectory);
+            var partitionRunner = new PartitionRunner(RunStore.Open(rootDirectory), runner, new SchedulerOptions(), TimeProvider.System);
+            var outcome = await partitionRunner.RunAsync(new PartitionRun(jobName, partition.PartitionOf(day), day), RunTrigger.Manual, null,
+                parsed.GetValue(force), _ => null, cancellationToken);
+            await output.WriteLineAsync(outcome.Describe() + (outcome.Record?.LogFile is { } log ? $" (log: {Path.Combine(rootDirectory, log)})" : ""));
+            return outcome.Record?.ExitCode ?? (outcome.Kind == RunOutcomeKind.Leased ? ExitCodes.InputsNotReady : ExitCodes.TransientFailure);
         });
         return command;
     }

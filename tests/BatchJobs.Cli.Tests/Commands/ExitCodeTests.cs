@@ -48,7 +48,16 @@ public class ExitCodeTests
     {
         var (exit, output, _) = CliProcess.Run("run", "publish-catalog", "--root", root, "--date", "2026-11-22");
         Assert.That(exit, Is.EqualTo(20));
-        Assert.That(output, Does.Contain("InputsNotReady"));
+        Assert.That(output, Does.Contain("waiting (exit 20)"));
+    }
+
+    [Test]
+    public void AManualRunIsRecordedInTheRunHistory()
+    {
+        CliProcess.Run("run", "publish-catalog", "--root", root, "--date", "2026-11-22");
+        var (exit, output, _) = CliProcess.Run("runs", "--root", root);
+        Assert.That(exit, Is.EqualTo(0));
+        Assert.That(output, Does.Contain("publish-catalog").And.Contain("manual").And.Contain("waiting"));
     }
 
     [Test]
