@@ -9,7 +9,7 @@ namespace BatchJobs.Scoring.TopK;
 public sealed class ItemClusters
 {
     /// <summary>Items sampled per cluster to train on: plenty to place a centroid, far fewer than a catalogue.</summary>
-    private const int SamplePerCluster = 64;
+    private const int SamplePerCluster = 32;
 
     /// <summary>Sampled items per cluster that k-means++ seeding draws from (its cost grows with clusters x these).</summary>
     private const int SeedCandidatesPerCluster = 8;
@@ -48,7 +48,7 @@ public sealed class ItemClusters
 
     /// <summary>
     /// Clusters the items with Lloyd's k-means on a sample: a generator seeded with <paramref name="seed"/>
-    /// draws up to 64 distinct items per cluster and picks starting centroids among them (k-means++), then
+    /// draws up to 32 distinct items per cluster and picks starting centroids among them (k-means++), then
     /// up to <paramref name="iterations"/> rounds assign every sampled item to its nearest centroid
     /// (Euclidean) and move each centroid to its items' mean, stopping early when no item moves. Finally
     /// every item is assigned to its nearest centroid and the centroids become their items' means.

@@ -40,16 +40,18 @@ public class TopKScorerTests
         AssertSame(NaiveTopK.Score(users, items, exclusions.Contains, 150), result);
     }
 
-    [Test]
-    public void Orders_tied_scores_by_ascending_item()
+    // 300 items fit in one buffer; 5,000 items with k = 10 make buffers fill and cut back among ties.
+    [TestCase(300, 120)]
+    [TestCase(5000, 10)]
+    public void Orders_tied_scores_by_ascending_item(int itemCount, int k)
     {
-        // Factors in {-1, 0, 1} over 3 dimensions: only 7 distinct scores for 300 items.
+        // Factors in {-1, 0, 1} over 3 dimensions: only 7 distinct scores.
         var users = TestFactors.SmallIntegers(20, 3, seed: 4);
-        var items = TestFactors.SmallIntegers(300, 3, seed: 5);
+        var items = TestFactors.SmallIntegers(itemCount, 3, seed: 5);
 
-        var result = TopKScorer.Score(users, items, null, new TopKOptions { K = 120 });
+        var result = TopKScorer.Score(users, items, null, new TopKOptions { K = k });
 
-        AssertSame(NaiveTopK.Score(users, items, (_, _) => false, 120), result);
+        AssertSame(NaiveTopK.Score(users, items, (_, _) => false, k), result);
         Assert.That(result.ScoresOf(0)[0], Is.EqualTo(result.ScoresOf(0)[1]), "the fixture must produce ties");
     }
 
