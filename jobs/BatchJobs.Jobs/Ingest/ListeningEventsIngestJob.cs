@@ -104,10 +104,23 @@ public sealed class ListeningEventsIngestJob : IJob
         return (accepted, duplicates);
     }
 
-    private static async Task WriteEventsAsync(StagedSnapshot staged, List<ListeningEvent> events, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes one part per core, each a contiguous slice of the events in order, so encoding runs on every core and the
+    /// parts read back in the same order.
+    /// </summary>
+    private static Task WriteEventsAsync(StagedSnapshot staged, List<ListeningEvent> events, CancellationToken cancellationToken)
     {
-        await using var writer = await ParquetTableWriter.CreateAsync(staged.FilePath("part-00000.parquet"), staged.Contract.Schema, cancellationToken);
-        var size = Math.Min(RowGroupRows, Math.Max(1, events.Count));
+        var parts = Math.Clamp(events.Count / (RowGroupRows / 4), 1, Environment.ProcessorCount);
+        var slice = (events.Count + parts - 1) / parts;
+        return Task.WhenAll(Enumerable.Range(0, parts).Select(part => Task.Run(() => WritePartAsync(staged.FilePath($"part-{part:00000}.parquet"),
+            staged.Contract.Schema, events, part * slice, Math.Min(events.Count, (part + 1) * slice), cancellationToken), cancellationToken)));
+    }
+
+    private static async Task WritePartAsync(string path, IReadOnlyList<Core.Contracts.ColumnSpec> schema, List<ListeningEvent> events, int first, int end,
+        CancellationToken cancellationToken)
+    {
+        await using var writer = await ParquetTableWriter.CreateAsync(path, schema, cancellationToken);
+        var size = Math.Min(RowGroupRows, Math.Max(1, end - first));
         var users = new string[size];
         var tracks = new string[size];
         var artists = new string[size];
@@ -117,10 +130,10 @@ public sealed class ListeningEventsIngestJob : IJob
         var platforms = new string[size];
         var streams = new bool[size];
         var skips = new bool[size];
-        var start = 0;
+        var start = first;
         do
         {
-            var rows = Math.Min(size, events.Count - start);
+            var rows = Math.Min(size, end - start);
             for (var i = 0; i < rows; i++)
             {
                 var e = events[start + i];
@@ -137,7 +150,7 @@ public sealed class ListeningEventsIngestJob : IJob
             await writer.WriteRowGroupAsync(rows, [users, tracks, artists, playedAt, msPlayed, contexts, platforms, streams, skips], cancellationToken);
             start += rows;
         }
-        while (start < events.Count);
+        while (start < end);
     }
 
     private static async Task WriteRejectsAsync(StagedSnapshot staged, List<RejectedRow> rejected, CancellationToken cancellationToken)
