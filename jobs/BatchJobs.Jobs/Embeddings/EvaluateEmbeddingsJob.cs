@@ -4,7 +4,6 @@ using BatchJobs.Core.Snapshots;
 using BatchJobs.Core.Tables;
 using BatchJobs.Embeddings.Evaluation;
 using BatchJobs.Embeddings.Sparse;
-using Parquet;
 
 namespace BatchJobs.Jobs.Embeddings;
 
@@ -63,22 +62,12 @@ public sealed class EvaluateEmbeddingsJob : IJob
         var userIndex = train.UserIds.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i, StringComparer.Ordinal);
         var trackIndex = train.TrackIds.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i, StringComparer.Ordinal);
         var pairs = new HashSet<(int, int)>();
-        foreach (var file in files)
+        await ParquetStringColumns.ForEachRowGroupAsync(files, ["user_id", "track_id"], (columns, rows) =>
         {
-            await using var reader = await ParquetReader.CreateAsync(file, cancellationToken: cancellationToken);
-            for (var g = 0; g < reader.RowGroupCount; g++)
-            {
-                var group = reader.OpenRowGroupReader(g);
-                var rows = checked((int)group.RowCount);
-                var users = new string?[rows];
-                var tracks = new string?[rows];
-                await group.ReadAsync(reader.Schema.DataFields.Single(f => f.Name == "user_id"), users.AsMemory(), cancellationToken: cancellationToken);
-                await group.ReadAsync(reader.Schema.DataFields.Single(f => f.Name == "track_id"), tracks.AsMemory(), cancellationToken: cancellationToken);
-                for (var i = 0; i < rows; i++)
-                    if (userIndex.TryGetValue(users[i]!, out var u) && trackIndex.TryGetValue(tracks[i]!, out var t) && !train.Played.Contains((u, t)))
-                        pairs.Add((u, t));
-            }
-        }
+            for (var i = 0; i < rows; i++)
+                if (userIndex.TryGetValue(columns[0][i]!, out var u) && trackIndex.TryGetValue(columns[1][i]!, out var t) && !train.Played.Contains((u, t)))
+                    pairs.Add((u, t));
+        }, cancellationToken);
         var ordered = pairs.OrderBy(p => p.Item1).ThenBy(p => p.Item2).ToList();
         return CsrMatrix.FromTriples(train.UserIds.Length, train.TrackIds.Length, ordered.Select(p => p.Item1).ToArray(), ordered.Select(p => p.Item2).ToArray(),
             Enumerable.Repeat(1f, ordered.Count).ToArray());

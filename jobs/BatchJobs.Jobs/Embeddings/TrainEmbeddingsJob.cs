@@ -2,7 +2,6 @@ using BatchJobs.Core.Jobs;
 using BatchJobs.Core.Snapshots;
 using BatchJobs.Core.Tables;
 using BatchJobs.Embeddings.Als;
-using Parquet;
 
 namespace BatchJobs.Jobs.Embeddings;
 
@@ -71,20 +70,10 @@ public sealed class TrainEmbeddingsJob : IJob
     internal static async Task<Dictionary<string, string>> ReadTrackArtistsAsync(IReadOnlyList<string> files, CancellationToken cancellationToken)
     {
         var artists = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var file in files)
+        await ParquetStringColumns.ForEachRowGroupAsync(files, ["track_id", "artist_id"], (columns, rows) =>
         {
-            await using var reader = await ParquetReader.CreateAsync(file, cancellationToken: cancellationToken);
-            for (var g = 0; g < reader.RowGroupCount; g++)
-            {
-                var group = reader.OpenRowGroupReader(g);
-                var rows = checked((int)group.RowCount);
-                var trackIds = new string?[rows];
-                var artistIds = new string?[rows];
-                await group.ReadAsync(reader.Schema.DataFields.Single(f => f.Name == "track_id"), trackIds.AsMemory(), cancellationToken: cancellationToken);
-                await group.ReadAsync(reader.Schema.DataFields.Single(f => f.Name == "artist_id"), artistIds.AsMemory(), cancellationToken: cancellationToken);
-                for (var i = 0; i < rows; i++) artists[trackIds[i]!] = artistIds[i]!;
-            }
-        }
+            for (var i = 0; i < rows; i++) artists[columns[0][i]!] = columns[1][i]!;
+        }, cancellationToken);
         return artists;
     }
 }

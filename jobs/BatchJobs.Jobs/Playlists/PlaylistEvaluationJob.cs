@@ -2,7 +2,6 @@ using BatchJobs.Core.Jobs;
 using BatchJobs.Core.Tables;
 using BatchJobs.Jobs.Clustering;
 using BatchJobs.Jobs.Similarity;
-using Parquet;
 
 namespace BatchJobs.Jobs.Playlists;
 
@@ -87,21 +86,11 @@ public sealed class PlaylistEvaluationJob : IJob
         IReadOnlyDictionary<string, int> trackIndex, CancellationToken cancellationToken)
     {
         var plays = Enumerable.Range(0, userIndex.Count).Select(_ => new HashSet<int>()).ToArray();
-        foreach (var file in files)
+        await ParquetStringColumns.ForEachRowGroupAsync(files, ["user_id", "track_id"], (columns, rows) =>
         {
-            await using var reader = await ParquetReader.CreateAsync(file, cancellationToken: cancellationToken);
-            for (var g = 0; g < reader.RowGroupCount; g++)
-            {
-                var group = reader.OpenRowGroupReader(g);
-                var rows = checked((int)group.RowCount);
-                var users = new string?[rows];
-                var tracks = new string?[rows];
-                await group.ReadAsync(reader.Schema.DataFields.Single(f => f.Name == "user_id"), users.AsMemory(), cancellationToken: cancellationToken);
-                await group.ReadAsync(reader.Schema.DataFields.Single(f => f.Name == "track_id"), tracks.AsMemory(), cancellationToken: cancellationToken);
-                for (var i = 0; i < rows; i++)
-                    if (userIndex.TryGetValue(users[i]!, out var u) && trackIndex.TryGetValue(tracks[i]!, out var t)) plays[u].Add(t);
-            }
-        }
+            for (var i = 0; i < rows; i++)
+                if (userIndex.TryGetValue(columns[0][i]!, out var u) && trackIndex.TryGetValue(columns[1][i]!, out var t)) plays[u].Add(t);
+        }, cancellationToken);
         return plays;
     }
 }
