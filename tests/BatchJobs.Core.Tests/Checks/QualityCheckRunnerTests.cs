@@ -6,26 +6,11 @@ using BatchJobs.Core.Tests.Support;
 
 namespace BatchJobs.Core.Tests.Checks;
 
-public class QualityCheckRunnerTests
+public class QualityCheckRunnerTests : StoreTest
 {
     private static readonly DateOnly Day = new(2026, 11, 2);
     private static readonly string[] PlayColumns = ["user_id string?", "track_id string", "plays int64", "score double", "platform string?"];
     private static readonly DatasetContract Tracks = TestContracts.Parse(TestContracts.Yaml("tracks", ["track_id string"], job: "load-tracks"));
-
-    private TempRoot temp = null!;
-    private SnapshotLayout layout = null!;
-    private SnapshotReader reader = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        temp = new TempRoot();
-        layout = new SnapshotLayout(temp.Root);
-        reader = new SnapshotReader(layout);
-    }
-
-    [TearDown]
-    public void TearDown() => temp.Dispose();
 
     private sealed record Play(string? User, string Track, long Plays, double Score, string? Platform = "ios");
 

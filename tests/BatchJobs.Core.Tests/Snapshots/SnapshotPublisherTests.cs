@@ -7,7 +7,7 @@ using BatchJobs.Core.Tests.Support;
 
 namespace BatchJobs.Core.Tests.Snapshots;
 
-public class SnapshotPublisherTests
+public class SnapshotPublisherTests : StoreTest
 {
     private static readonly DateOnly Day1 = new(2026, 11, 1);
     private static readonly DateOnly Day2 = new(2026, 11, 2);
@@ -25,21 +25,6 @@ public class SnapshotPublisherTests
             new InputSnapshot { Dataset = "listening_events", Partition = "2026-11-01", RunId = "20261101T000000000Z-aaaaaa" },
             new InputSnapshot { RawPath = "raw/plays/dt=2026-11-01", RawFiles = [new RawFile("part-00000.csv", 1234, new DateTime(2026, 11, 1, 2, 0, 0, DateTimeKind.Utc))] },
         ]);
-
-    private TempRoot temp = null!;
-    private SnapshotLayout layout = null!;
-    private SnapshotReader reader = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        temp = new TempRoot();
-        layout = new SnapshotLayout(temp.Root);
-        reader = new SnapshotReader(layout);
-    }
-
-    [TearDown]
-    public void TearDown() => temp.Dispose();
 
     private static string RunId(int n) => $"20261102T0000{n:00}000Z-00000{n}";
 

@@ -5,26 +5,11 @@ using BatchJobs.Core.Tests.Support;
 
 namespace BatchJobs.Core.Tests.Snapshots;
 
-public class SnapshotReaderTests
+public class SnapshotReaderTests : StoreTest
 {
     private static readonly DateOnly Day1 = new(2026, 11, 1);
     private static readonly DateOnly Day2 = new(2026, 11, 2);
     private static readonly DatasetContract Users = TestContracts.Parse(TestContracts.Yaml("users", ["user_id string", "visits int64"]));
-
-    private TempRoot temp = null!;
-    private SnapshotLayout layout = null!;
-    private SnapshotReader reader = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        temp = new TempRoot();
-        layout = new SnapshotLayout(temp.Root);
-        reader = new SnapshotReader(layout);
-    }
-
-    [TearDown]
-    public void TearDown() => temp.Dispose();
 
     private async Task<PublishedSnapshot> PublishAsync(DateOnly partition, string runId, params string[][] parts)
     {
