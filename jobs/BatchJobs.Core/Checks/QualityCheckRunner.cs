@@ -18,14 +18,18 @@ public sealed class QualityCheckRunner(SnapshotReader reader, ContractCatalog ca
     /// <param name="statistics">The run's named counts, for balance and ratio checks.</param>
     /// <param name="publishedTogether">Files of datasets staged in the same publish: a relationship into one of them
     /// is checked against these rather than the published store.</param>
+    /// <param name="parameters">The run's job parameters, which sql checks read from the one-row table
+    /// <c>job_params</c> (one varchar column per parameter), so a check follows a <c>--param</c> override.</param>
     /// <param name="cancellationToken">Stops between checks.</param>
     public async Task<IReadOnlyList<CheckResult>> RunAsync(DatasetContract contract, DateOnly partition, IReadOnlyList<string> files,
-        IReadOnlyDictionary<string, double> statistics, IReadOnlyDictionary<string, IReadOnlyList<string>> publishedTogether, CancellationToken cancellationToken = default)
+        IReadOnlyDictionary<string, double> statistics, IReadOnlyDictionary<string, IReadOnlyList<string>> publishedTogether,
+        IReadOnlyDictionary<string, string>? parameters = null, CancellationToken cancellationToken = default)
     {
         var results = new List<CheckResult> { await SchemaAsync(contract, files, cancellationToken) };
         if (results[0].Status == CheckStatus.Failed) return results;
         using var db = new DuckDbSession();
         db.CreateParquetView("candidate", files);
+        if (parameters is { Count: > 0 }) BindParameters(db, parameters);
         foreach (var check in contract.Checks)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -64,6 +68,14 @@ public sealed class QualityCheckRunner(SnapshotReader reader, ContractCatalog ca
             }
         }
         return new CheckResult("schema", "schema", Severity.Error, CheckStatus.Passed, $"{contract.Schema.Count} columns as declared");
+    }
+
+    /// <summary>The run's parameters as <c>job_params</c>: the values are bound, never spliced into the SQL.</summary>
+    private static void BindParameters(DuckDbSession db, IReadOnlyDictionary<string, string> parameters)
+    {
+        var ordered = parameters.OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
+        db.Execute($"create or replace temp table job_params ({string.Join(", ", ordered.Select(p => DuckDbSession.Quote(p.Key) + " varchar"))})");
+        db.Execute($"insert into job_params values ({string.Join(", ", ordered.Select((_, i) => $"${i + 1}"))})", ordered.Select(p => (object?)p.Value).ToArray());
     }
 
     private static (bool, string) RowCount(DuckDbSession db, CheckSpec check)

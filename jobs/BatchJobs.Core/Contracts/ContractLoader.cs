@@ -139,9 +139,11 @@ public static partial class ContractLoader
             {
                 if (Path.IsPathRooted(input.Raw) || input.Raw.Split('/').Contains(".."))
                     throw new ContractException(v.File, field + ".raw", "must be a relative path below the root without '..'");
-                raw.Add(new RawInput(input.Raw));
+                raw.Add(new RawInput(input.Raw, input.Optional ?? false));
                 continue;
             }
+            if (input.Optional is not null)
+                throw new ContractException(v.File, field + ".optional", "applies to a 'raw' input only; a Golden Dataset input is always required");
             if (input.WindowDays is < 1) throw new ContractException(v.File, field + ".window_days", "must be at least 1 (1 = the date's own partition)");
             if (input.OffsetDays is < 0) throw new ContractException(v.File, field + ".offset_days", "must be zero or more (days before the logical date the window ends)");
             inputs.Add(new DatasetInput(input.Dataset!, input.WindowDays ?? 1, input.OffsetDays ?? 0));
@@ -259,7 +261,7 @@ public static partial class ContractLoader
         }
         foreach (var group in catalog.All.GroupBy(c => c.Producer.Job))
         {
-            var inputs = group.Select(c => string.Join(";", c.Producer.Inputs.Select(i => $"{i.Dataset}:{i.WindowDays}:{i.OffsetDays}").Concat(c.Producer.RawInputs.Select(r => r.Path)).Order())).Distinct().ToList();
+            var inputs = group.Select(c => string.Join(";", c.Producer.Inputs.Select(i => $"{i.Dataset}:{i.WindowDays}:{i.OffsetDays}").Concat(c.Producer.RawInputs.Select(r => r.Optional ? r.Path + " (optional)" : r.Path)).Order())).Distinct().ToList();
             if (inputs.Count > 1)
                 throw new ContractException(group.Last().SourceFile, "producer.inputs",
                     $"job '{group.Key}' produces {string.Join(", ", group.Select(c => c.Name))}, whose contracts declare different inputs; declare the same inputs in each");
@@ -336,6 +338,7 @@ public static partial class ContractLoader
     {
         public string? Dataset { get; set; }
         public string? Raw { get; set; }
+        public bool? Optional { get; set; }
         public int? WindowDays { get; set; }
         public int? OffsetDays { get; set; }
     }

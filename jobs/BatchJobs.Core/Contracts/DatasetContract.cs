@@ -25,9 +25,10 @@ public sealed record DatasetInput(string Dataset, int WindowDays, int OffsetDays
 
 /// <summary>
 /// An external input outside the Golden Datasets, as a path below the root; <c>{date}</c> in it stands for the
-/// logical date (<c>YYYY-MM-DD</c>).
+/// logical date (<c>YYYY-MM-DD</c>). An optional one may be absent: the job then sees no files, and the lineage and
+/// fingerprint record the absence, so the run is recomputed when the input appears, changes or goes away.
 /// </summary>
-public sealed record RawInput(string Path);
+public sealed record RawInput(string Path, bool Optional = false);
 
 /// <summary>The job that produces a dataset and what it reads.</summary>
 public sealed record ProducerSpec(string Job, IReadOnlyList<DatasetInput> Inputs, IReadOnlyList<RawInput> RawInputs);
@@ -79,7 +80,9 @@ public sealed record CheckSpec
 
     /// <summary>
     /// For <c>sql</c>: a query over the views <c>candidate</c> (this run) and <c>previous</c> (the previous published
-    /// partition, empty when there is none) that returns the failing rows; the check passes when it returns none.
+    /// partition, empty when there is none), and the one-row table <c>job_params</c> (the run's parameters as varchar
+    /// columns, e.g. <c>(select cast(max_per_artist as integer) from job_params)</c>), that returns the failing rows; the
+    /// check passes when it returns none.
     /// </summary>
     public string? Query { get; init; }
 

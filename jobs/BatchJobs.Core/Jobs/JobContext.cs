@@ -48,7 +48,7 @@ public sealed class JobContext
     /// <summary>The data files of all partitions of a declared input.</summary>
     public IReadOnlyList<string> InputFiles(string dataset) => Input(dataset).SelectMany(s => s.FilePaths).ToList();
 
-    /// <summary>The files of a declared raw input, in name order.</summary>
+    /// <summary>The files of a declared raw input, in name order (none for an absent optional one).</summary>
     public IReadOnlyList<string> RawFiles(string path) => rawFiles.TryGetValue(path, out var files)
         ? files
         : throw new InvalidOperationException($"job reads raw '{path}', which its contracts do not declare in producer.inputs; declare it there");

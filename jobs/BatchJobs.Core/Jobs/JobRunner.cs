@@ -159,7 +159,7 @@ public sealed class JobRunner
             var files = File.Exists(full) ? [full]
                 : Directory.Exists(full) ? Directory.EnumerateFiles(full).Where(f => !Path.GetFileName(f).StartsWith('.') && !Path.GetFileName(f).StartsWith('_')).Order(StringComparer.Ordinal).ToList()
                 : [];
-            if (files.Count == 0) throw new InputsNotReadyException($"raw input {full} does not exist or holds no file yet");
+            if (files.Count == 0 && !raw.Optional) throw new InputsNotReadyException($"raw input {full} does not exist or holds no file yet");
             var described = files.Select(f => new FileInfo(f)).Select(i => new RawFile(i.Name, i.Length, i.LastWriteTimeUtc)).ToList();
             resolved.Add((raw.Path, files, new InputSnapshot { RawPath = relative, RawFiles = described }));
         }

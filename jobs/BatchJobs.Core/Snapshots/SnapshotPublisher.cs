@@ -45,7 +45,7 @@ public sealed class SnapshotPublisher(SnapshotLayout layout, QualityCheckRunner 
         {
             var snapshot = staged[i];
             var files = described[i];
-            var results = await checks.RunAsync(snapshot.Contract, snapshot.Partition, together[snapshot.Contract.Name], snapshot.Statistics, together, cancellationToken);
+            var results = await checks.RunAsync(snapshot.Contract, snapshot.Partition, together[snapshot.Contract.Name], snapshot.Statistics, together, run.Parameters, cancellationToken);
             manifests.Add(new SnapshotManifest
             {
                 Dataset = snapshot.Contract.Name,

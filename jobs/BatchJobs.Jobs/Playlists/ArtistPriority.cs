@@ -6,26 +6,34 @@ namespace BatchJobs.Jobs.Playlists;
 /// <summary>
 /// Tracks their artists flagged for promotion, from the optional raw CSV <c>raw/artist_priority/artist_priority.csv</c>
 /// (<c>artist_id,track_id,start_date,end_date,max_boost</c>, dates <c>YYYY-MM-DD</c> inclusive, boost &gt;= 0): the
-/// boost of each track flagged during a given period. The file is optional, so a job looks for it below the root rather
-/// than declaring it as an input (a declared raw input must exist before the job may run).
+/// boost of each track flagged during a given period. The contract declares the file as an optional raw input, so the
+/// job runs without it and the run's fingerprint and lineage follow it.
 /// </summary>
 public static class ArtistPriority
 {
-    /// <summary>Where the file is expected below the root.</summary>
+    /// <summary>Where the file is expected below the root (the contract's raw input).</summary>
     public const string RelativePath = "raw/artist_priority/artist_priority.csv";
 
     private const string Header = "artist_id,track_id,start_date,end_date,max_boost";
 
     /// <summary>
-    /// The largest boost of each track whose flag overlaps <paramref name="from"/>..<paramref name="to"/>; empty when the
-    /// file is absent. A row whose track belongs to another artist than it says is ignored: only the artist may flag.
+    /// The largest boost of each track whose flag overlaps <paramref name="from"/>..<paramref name="to"/>; empty when
+    /// there is no file. A row whose track belongs to another artist than it says is ignored: only the artist may flag.
     /// </summary>
+    /// <param name="files">The raw input's files: none when it is absent.</param>
+    /// <param name="from">First day of the period.</param>
+    /// <param name="to">Last day of the period.</param>
+    /// <param name="artistOfTrack">The artist of a track id, or null for a track the model does not know.</param>
     /// <exception cref="BadInputException">A row does not parse; the message names the file, line and field.</exception>
-    public static Dictionary<string, float> Read(string root, DateOnly from, DateOnly to, Func<string, string?> artistOfTrack)
+    public static Dictionary<string, float> Read(IReadOnlyList<string> files, DateOnly from, DateOnly to, Func<string, string?> artistOfTrack)
     {
-        var path = Path.Combine(root, RelativePath);
         var boosts = new Dictionary<string, float>(StringComparer.Ordinal);
-        if (!File.Exists(path)) return boosts;
+        foreach (var path in files) ReadFile(path, from, to, artistOfTrack, boosts);
+        return boosts;
+    }
+
+    private static void ReadFile(string path, DateOnly from, DateOnly to, Func<string, string?> artistOfTrack, Dictionary<string, float> boosts)
+    {
         var lines = File.ReadAllLines(path);
         if (lines.Length == 0 || lines[0].Trim() != Header)
             throw new BadInputException($"{path}, line 1: the header must be '{Header}'");
@@ -45,6 +53,5 @@ public static class ArtistPriority
             if (end < from || start > to || artistOfTrack(track) != artist) continue;
             boosts[track] = Math.Max(boost, boosts.GetValueOrDefault(track));
         }
-        return boosts;
     }
 }

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using BatchJobs.Jobs.Clustering;
 using BatchJobs.Jobs.Similarity;
 
@@ -8,11 +9,19 @@ namespace BatchJobs.Jobs.Playlists;
 /// <summary>
 /// Builds every user's Daily Mixes (no I/O): the user's favourites (positive affinity, not kept skipping) grouped by
 /// taste cluster and weighted by affinity; one mix per cluster with enough weight, strongest first, up to
-/// <see cref="DailyMixOptions.MaxMixes"/>. A mix is the cluster's favourites by affinity with new tracks of the same
-/// cluster (the user's best-scored unplayed ones) interleaved evenly, sized by <see cref="MixAssembly.Sizes"/>, and
-/// named after its leading artists. Clusters are disjoint, so no track is in two of a user's mixes.
+/// <see cref="DailyMixOptions.MaxMixes"/>. A mix is the cluster's favourites by affinity with new tracks (the user's
+/// best-scored unplayed ones, from the mix's cluster first, then from the clusters nearest to it by centroid when it
+/// runs short) interleaved evenly, sized by <see cref="MixAssembly.Sizes"/>, and named after its leading artists.
 /// </summary>
-/// <remarks>Users run in parallel with per-worker scratch; the result does not depend on the thread count.</remarks>
+/// <remarks>
+/// Every user with history gets a mix: the strongest cluster always makes one. When it holds fewer favourites than
+/// <see cref="MixAssembly.FavouritesNeeded"/>, it borrows the best favourites of the clusters nearest to it until it
+/// has them; a user with fewer favourites than that in all gets that one mix with all of them, filled to the minimum
+/// length with new tracks (so above the maximum new share). A user without any favourite (every play zero-affinity or
+/// kept skipping) gets one mix of new tracks from the cluster of most of the plays. Ties between new tracks go to the
+/// one with more listeners. No track is in two of a user's mixes. Users run in parallel with per-worker scratch; the
+/// result does not depend on the thread count.
+/// </remarks>
 public sealed class DailyMixBuilder(EmbeddingTable users, EmbeddingTable tracks, ListeningHistory history, TasteClusterTable clusters,
     Func<string, string> artistName, DailyMixOptions options)
 {
@@ -23,15 +32,16 @@ public sealed class DailyMixBuilder(EmbeddingTable users, EmbeddingTable tracks,
     private readonly Func<string, string> artistName = artistName;
     private readonly DailyMixOptions options = options;
 
-    /// <summary>Each user's mix rows, in mix and position order (empty for a user with no favourites).</summary>
+    /// <summary>Each user's mix rows, in mix and position order (empty for a user without history).</summary>
     public DailyMixRow[][] Build(int maxDegreeOfParallelism, CancellationToken cancellationToken)
     {
         options.Validate();
+        var listeners = new TrackPopularity(history, tracks.Count).Listeners;
         var result = new DailyMixRow[users.Count][];
         var workers = maxDegreeOfParallelism == -1 ? Environment.ProcessorCount : maxDegreeOfParallelism;
         Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken }, w =>
         {
-            var worker = new Worker(this);
+            var worker = new Worker(this, listeners);
             for (var u = w; u < users.Count; u += workers)
             {
                 if ((u & 255) == 0) cancellationToken.ThrowIfCancellationRequested();
@@ -41,27 +51,96 @@ public sealed class DailyMixBuilder(EmbeddingTable users, EmbeddingTable tracks,
         return result;
     }
 
-    private sealed class Worker(DailyMixBuilder b)
+    private sealed class Worker
     {
-        private readonly bool[] played = new bool[b.tracks.Count];
-        private readonly float[] clusterWeight = new float[b.clusters.ClusterCount];
-        private readonly List<int>[] favourites = Enumerable.Range(0, b.clusters.ClusterCount).Select(_ => new List<int>()).ToArray();
+        private readonly DailyMixBuilder b;
+        private readonly bool[] played;
+        private readonly bool[] used;
+        private readonly float[] clusterWeight;
+        private readonly List<int>[] favourites;
+        private readonly List<int> mixFavourites = [];
         private readonly List<(float Score, int Track)> fresh = [];
+        private readonly Comparison<(float Score, int Track)> freshOrder;
         private readonly Dictionary<string, float> artistWeight = new(StringComparer.Ordinal);
-        private readonly bool[] isNew = new bool[b.options.MaxLength];
+        private readonly bool[] isNew;
         private readonly List<DailyMixRow> rows = [];
+        private readonly int favouritesNeeded;
+
+        public Worker(DailyMixBuilder b, int[] listeners)
+        {
+            this.b = b;
+            played = new bool[b.tracks.Count];
+            used = new bool[b.tracks.Count];
+            clusterWeight = new float[b.clusters.ClusterCount];
+            favourites = Enumerable.Range(0, b.clusters.ClusterCount).Select(_ => new List<int>()).ToArray();
+            isNew = new bool[b.options.MaxLength];
+            favouritesNeeded = MixAssembly.FavouritesNeeded(b.options);
+            // Best score first; a zero vector scores every track alike, so listeners then decide.
+            freshOrder = (x, y) => x.Score != y.Score ? y.Score.CompareTo(x.Score)
+                : listeners[x.Track] != listeners[y.Track] ? listeners[y.Track].CompareTo(listeners[x.Track])
+                : x.Track.CompareTo(y.Track);
+        }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public DailyMixRow[] Build(int user)
         {
             var historyTracks = b.history.TracksOf(user);
             var affinity = b.history.AffinitiesOf(user);
+            foreach (var t in historyTracks) played[t] = true;
+            var total = GroupFavourites(user);
+            var order = Enumerable.Range(0, clusterWeight.Length).Where(c => clusterWeight[c] > 0)
+                .OrderByDescending(c => clusterWeight[c]).ThenBy(c => c).ToList();
+            rows.Clear();
+            var mixNumber = 0;
+            for (var rank = 0; rank < order.Count && mixNumber < b.options.MaxMixes; rank++)
+            {
+                var cluster = order[rank];
+                mixFavourites.Clear();
+                foreach (var i in favourites[cluster])
+                    if (!used[historyTracks[i]]) mixFavourites.Add(i);
+                var strongest = rank == 0;
+                if (strongest) Borrow(historyTracks, cluster);
+                else if (mixFavourites.Count < b.options.MinFavourites || clusterWeight[cluster] / total < b.options.MinClusterShare) break;
+                GatherFresh(user, cluster);
+                var (favouriteCount, freshCount) = MixAssembly.Sizes(mixFavourites.Count, fresh.Count, b.options, mayExceedNewShare: strongest);
+                if (favouriteCount + freshCount == 0) continue;
+                var name = MixAssembly.Name(LeadingArtists(historyTracks, affinity, favouriteCount, freshCount));
+                mixNumber++;
+                MixAssembly.Interleave(favouriteCount, freshCount, isNew);
+                var (nextFavourite, nextFresh) = (0, 0);
+                for (var p = 0; p < favouriteCount + freshCount; p++)
+                {
+                    if (isNew[p])
+                    {
+                        var (score, track) = fresh[nextFresh++];
+                        used[track] = true;
+                        rows.Add(new DailyMixRow(mixNumber, name, p + 1, track, true, score, cluster));
+                    }
+                    else
+                    {
+                        var i = mixFavourites[nextFavourite++];
+                        used[historyTracks[i]] = true;
+                        rows.Add(new DailyMixRow(mixNumber, name, p + 1, historyTracks[i], false, affinity[i], cluster));
+                    }
+                }
+            }
+            foreach (var t in historyTracks) played[t] = false;
+            foreach (var row in rows) used[row.Track] = false;
+            return rows.ToArray();
+        }
+
+        /// <summary>
+        /// Fills <see cref="favourites"/> and <see cref="clusterWeight"/> for a user and returns the favourites' total
+        /// affinity. Without favourites, each play weighs 1, so the cluster of most plays still makes the user a mix.
+        /// </summary>
+        private double GroupFavourites(int user)
+        {
+            var historyTracks = b.history.TracksOf(user);
+            var affinity = b.history.AffinitiesOf(user);
             var streams = b.history.StreamsOf(user);
             var skips = b.history.SkipsOf(user);
-            foreach (var t in historyTracks) played[t] = true;
             foreach (var list in favourites) list.Clear();
             Array.Clear(clusterWeight);
-            rows.Clear();
             var total = 0.0;
             // The history is sorted by affinity, so each cluster's favourites come out best first.
             for (var i = 0; i < historyTracks.Length; i++)
@@ -72,67 +151,65 @@ public sealed class DailyMixBuilder(EmbeddingTable users, EmbeddingTable tracks,
                 clusterWeight[c] += affinity[i];
                 total += affinity[i];
             }
-            var order = Enumerable.Range(0, clusterWeight.Length).Where(c => clusterWeight[c] > 0)
-                .OrderByDescending(c => clusterWeight[c]).ThenBy(c => c).ToList();
-            var mixNumber = 0;
-            for (var rank = 0; rank < order.Count && mixNumber < b.options.MaxMixes; rank++)
-            {
-                var cluster = order[rank];
-                var favouriteRows = favourites[cluster];
-                if (rank > 0 && (favouriteRows.Count < b.options.MinFavourites || clusterWeight[cluster] / total < b.options.MinClusterShare)) break;
-                var (favouriteCount, freshCount) = MixAssembly.Sizes(favouriteRows.Count, CountUnplayed(cluster), b.options);
-                if (favouriteCount == 0) continue;
-                RankFresh(user, cluster, freshCount);
-                var name = MixAssembly.Name(LeadingArtists(historyTracks, affinity, favouriteRows, favouriteCount));
-                mixNumber++;
-                MixAssembly.Interleave(favouriteCount, freshCount, isNew);
-                var (nextFavourite, nextFresh) = (0, 0);
-                for (var p = 0; p < favouriteCount + freshCount; p++)
-                {
-                    if (isNew[p])
-                    {
-                        var (score, track) = fresh[nextFresh++];
-                        rows.Add(new DailyMixRow(mixNumber, name, p + 1, track, true, score, cluster));
-                    }
-                    else
-                    {
-                        var i = favouriteRows[nextFavourite++];
-                        rows.Add(new DailyMixRow(mixNumber, name, p + 1, historyTracks[i], false, affinity[i], cluster));
-                    }
-                }
-            }
-            foreach (var t in historyTracks) played[t] = false;
-            return rows.ToArray();
+            if (total == 0)
+                foreach (var t in historyTracks)
+                    if (b.clusters.ClusterOfTrack[t] >= 0) clusterWeight[b.clusters.ClusterOfTrack[t]]++;
+            return total;
         }
 
-        private int CountUnplayed(int cluster)
+        /// <summary>Tops the strongest cluster's favourites up to <see cref="favouritesNeeded"/> with the best favourites of
+        /// the clusters nearest to it (by centroid), keeping them in affinity order.</summary>
+        private void Borrow(ReadOnlySpan<int> historyTracks, int cluster)
         {
-            var count = 0;
-            foreach (var t in b.clusters.TracksOf(cluster)) if (!played[t]) count++;
-            return count;
+            if (mixFavourites.Count >= favouritesNeeded) return;
+            foreach (var neighbour in b.clusters.NeighboursOf(cluster))
+            {
+                foreach (var i in favourites[neighbour])
+                {
+                    if (mixFavourites.Count == favouritesNeeded) break;
+                    if (!used[historyTracks[i]]) mixFavourites.Add(i);
+                }
+                if (mixFavourites.Count == favouritesNeeded) break;
+            }
+            // History rows are in affinity order.
+            mixFavourites.Sort();
         }
 
-        /// <summary>The cluster's best <paramref name="count"/> unplayed tracks by the user's score, into <see cref="fresh"/>.</summary>
-        private void RankFresh(int user, int cluster, int count)
+        /// <summary>
+        /// Into <see cref="fresh"/>: the tracks the user has not played and no earlier mix took, best score first, from
+        /// <paramref name="cluster"/> and then from the clusters nearest to it while fewer than a mix could take.
+        /// </summary>
+        private void GatherFresh(int user, int cluster)
         {
             fresh.Clear();
             var vector = b.users.Row(user);
-            foreach (var t in b.clusters.TracksOf(cluster))
-                if (!played[t]) fresh.Add((TensorPrimitives.Dot(vector, b.tracks.Row(t)), t));
-            fresh.Sort(static (x, y) => x.Score != y.Score ? y.Score.CompareTo(x.Score) : x.Track.CompareTo(y.Track));
-            if (fresh.Count > count) fresh.RemoveRange(count, fresh.Count - count);
+            var neighbours = b.clusters.NeighboursOf(cluster);
+            for (var n = -1; n < neighbours.Length && fresh.Count < b.options.MaxLength; n++)
+            {
+                var from = fresh.Count;
+                foreach (var t in b.clusters.TracksOf(n < 0 ? cluster : neighbours[n]))
+                    if (!played[t] && !used[t]) fresh.Add((TensorPrimitives.Dot(vector, b.tracks.Row(t)), t));
+                CollectionsMarshal.AsSpan(fresh)[from..].Sort(freshOrder);
+            }
         }
 
-        /// <summary>Up to three artists with the most affinity among the mix's favourites (ties by id).</summary>
-        private List<string> LeadingArtists(ReadOnlySpan<int> historyTracks, ReadOnlySpan<float> affinity, List<int> favouriteRows, int count)
+        /// <summary>Up to three artists with the most affinity among the mix's favourites, or with the most of its new
+        /// tracks when it has no favourite (ties by id).</summary>
+        private List<string> LeadingArtists(ReadOnlySpan<int> historyTracks, ReadOnlySpan<float> affinity, int favouriteCount, int freshCount)
         {
             artistWeight.Clear();
-            for (var f = 0; f < count; f++)
+            for (var f = 0; f < favouriteCount; f++)
             {
-                var i = favouriteRows[f];
+                var i = mixFavourites[f];
                 var artist = b.tracks.ArtistIds![historyTracks[i]];
                 artistWeight[artist] = artistWeight.GetValueOrDefault(artist) + affinity[i];
             }
+            if (favouriteCount == 0)
+                for (var f = 0; f < freshCount; f++)
+                {
+                    var artist = b.tracks.ArtistIds![fresh[f].Track];
+                    artistWeight[artist] = artistWeight.GetValueOrDefault(artist) + 1;
+                }
             return artistWeight.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(3).Select(p => b.artistName(p.Key)).ToList();
         }
     }

@@ -8,9 +8,9 @@ using BatchJobs.Jobs.Similarity;
 namespace BatchJobs.Jobs.Playlists;
 
 /// <summary>
-/// <c>daily-mix</c> → <c>daily_mix</c> (daily): per user, up to six mixes, one per taste cluster of the user's
-/// recent listening with enough affinity, each mostly favourites with about one new track in four interleaved
-/// (<see cref="DailyMixBuilder"/>). Consumers: serving (<c>batchjobs show daily_mix --user</c>).
+/// <c>daily-mix</c> → <c>daily_mix</c> (daily): per user with history, one to six mixes, one per taste cluster of the
+/// user's recent listening with enough affinity (the strongest always), each mostly favourites with about one new track
+/// in four interleaved (<see cref="DailyMixBuilder"/>). Consumers: serving (<c>batchjobs show daily_mix --user</c>).
 /// </summary>
 public sealed class DailyMixJob : IJob
 {
@@ -55,7 +55,9 @@ public sealed class DailyMixJob : IJob
         staged.Statistics["users"] = users.Count;
         staged.Statistics["users_without_mix"] = mixes.Count(m => m.Length == 0);
         staged.Statistics["mixes"] = mixes.Sum(m => m.Length == 0 ? 0 : m[^1].MixNumber);
-        await context.Log.WriteLineAsync($"daily_mix {context.Date:yyyy-MM-dd}: {staged.Statistics["mixes"]} mixes, {rows} rows, {staged.Statistics["users_without_mix"]} users without a mix");
+        staged.Statistics["thin_users"] = mixes.Count(m => m.GroupBy(r => r.MixNumber).Any(g => g.Count(r => r.IsNew) > options.MaxNewShare * g.Count()));
+        await context.Log.WriteLineAsync($"daily_mix {context.Date:yyyy-MM-dd}: {staged.Statistics["mixes"]} mixes, {rows} rows, " +
+            $"{staged.Statistics["users_without_mix"]} users without a mix, {staged.Statistics["thin_users"]} with too few favourites to keep within max_new_share");
         await context.PublishAsync([staged], cancellationToken);
     }
 

@@ -1,9 +1,11 @@
 namespace BatchJobs.Jobs.Playlists;
 
 /// <summary>How Daily Mixes are cut from a user's listening.</summary>
-/// <remarks>Defaults: up to 6 mixes of 25–50 tracks, a quarter of them new and never more than 60%, a mix per cluster holding at least 5% of the
-/// user's favourite affinity and 12 favourites (the user's top cluster needs only one), and a track counts as kept
-/// skipping at 2 skips or more when it has more skips than streams.</remarks>
+/// <remarks>Defaults: up to 6 mixes of 25–50 tracks, a quarter of them new and never more than 60% (except the one mix
+/// of a user with fewer than 10 favourites in all), a mix per cluster holding at least 5% of the user's favourite
+/// affinity and 12 favourites (the user's top cluster always makes one, borrowing favourites of its nearest clusters
+/// when it has fewer than 10), and a track counts as kept skipping at 2 skips or more when it has more skips than
+/// streams.</remarks>
 public sealed record DailyMixOptions
 {
     public int MaxMixes { get; init; } = 6;
@@ -13,11 +15,12 @@ public sealed record DailyMixOptions
     /// <summary>The share of new tracks a full mix aims at (about 1 in 4).</summary>
     public double NewShare { get; init; } = 0.25;
 
-    /// <summary>The largest share of new tracks any mix may have: a cluster with too few favourites to keep below it
-    /// (fewer than <c>min_length x (1 − max_new_share)</c>) makes no mix.</summary>
+    /// <summary>The largest share of new tracks a mix may have: a cluster with too few favourites to keep below it
+    /// (fewer than <c>min_length x (1 − max_new_share)</c>) makes no mix, except the user's top cluster, which borrows
+    /// favourites of its nearest clusters, and exceeds the share only when the user has too few favourites in all.</summary>
     public double MaxNewShare { get; init; } = 0.6;
 
-    /// <summary>Favourites a cluster needs for a mix of its own, except the user's top cluster.</summary>
+    /// <summary>Favourites (not already in a mix) a cluster needs for a mix of its own, except the user's top cluster.</summary>
     public int MinFavourites { get; init; } = 12;
 
     /// <summary>The share of the user's favourite affinity a cluster needs for a mix, except the top cluster.</summary>

@@ -11,8 +11,7 @@ namespace BatchJobs.Jobs.Playlists;
 /// embeddings, <c>length</c> (30) tracks never played in the affinity window, picked from the user's best-scored
 /// candidates and re-ranked for diversity and novelty (<see cref="DiscoverWeeklyBuilder"/>), each with its reason.
 /// Thin histories get the documented popularity fallback. Consumers: serving (<c>batchjobs show discover_weekly --user</c>),
-/// <c>playlist-evaluation</c>. The optional artist-priority CSV is read from below the root when present
-/// (<see cref="ArtistPriority"/>).
+/// <c>playlist-evaluation</c>. The artist-priority CSV (<see cref="ArtistPriority"/>) is an optional raw input.
 /// </summary>
 public sealed class DiscoverWeeklyJob : IJob
 {
@@ -30,7 +29,7 @@ public sealed class DiscoverWeeklyJob : IJob
         var names = await CatalogueLookup.ReadAsync([], context.InputFiles("artists"), cancellationToken);
         var settings = Settings(context);
         var week = context.Produces.Single(c => c.Name == "discover_weekly").PartitionOf(context.Date);
-        var flagged = ArtistPriority.Read(context.Root, week, week.AddDays(6),
+        var flagged = ArtistPriority.Read(context.RawFiles(ArtistPriority.RelativePath), week, week.AddDays(6),
             track => tracks.Index.TryGetValue(track, out var row) ? tracks.ArtistIds![row] : null);
         var priority = flagged.ToDictionary(p => tracks.Index[p.Key], p => p.Value);
         await context.Log.WriteLineAsync($"inputs read in {clock.Elapsed.TotalSeconds:F2} s");
@@ -51,7 +50,6 @@ public sealed class DiscoverWeeklyJob : IJob
         staged.Statistics["fallback_users"] = Enumerable.Range(0, users.Count).Count(u => playlists.Counts[u] > 0 && playlists.Sources[u * length] == PickSource.Fallback);
         staged.Statistics["priority_rows"] = playlists.Sources.Count(s => s == PickSource.Priority);
         staged.Statistics["previously_played_rows"] = PreviouslyPlayed(playlists, history);
-        staged.Metrics = new System.Text.Json.Nodes.JsonObject { ["artist_priority"] = OptionalRawFile.Describe(context.Root, ArtistPriority.RelativePath) };
         await context.Log.WriteLineAsync($"discover_weekly {week:yyyy-MM-dd}: {rows} rows for {users.Count} users, {staged.Statistics["fallback_users"]} on the fallback, " +
             $"{staged.Statistics["short_users"]} short, {flagged.Count} flagged tracks active");
         await context.PublishAsync([staged], cancellationToken);

@@ -7,7 +7,7 @@ namespace BatchJobs.Jobs.Playlists;
 
 /// <summary>
 /// <c>editorial-playlists</c> → <c>editorial_playlists</c> (weekly, partition = the Monday): every editor's template
-/// (<see cref="EditorialTemplate"/>, an optional raw YAML looked up below the root) personalised for every user with a
+/// (<see cref="EditorialTemplate"/>, an optional raw input) personalised for every user with a
 /// model vector: the pool's tracks the model knows, played ones left out unless the template keeps them, ranked by the
 /// user's score and re-ranked by <see cref="DiversityReranker"/> under the template's artist cap (no cluster caps,
 /// no popularity penalty: the editor chose the pool). Without a template file the partition is published empty.
@@ -20,7 +20,7 @@ public sealed class EditorialPlaylistsJob : IJob
     public async Task RunAsync(JobContext context, CancellationToken cancellationToken)
     {
         // Inputs
-        var templates = EditorialTemplate.Read(context.Root);
+        var templates = EditorialTemplate.Read(context.RawFiles(EditorialTemplate.RelativePath));
         var users = await EmbeddingTable.ReadAsync(context.InputFiles("user_embeddings"), cancellationToken);
         var tracks = await EmbeddingTable.ReadAsync(context.InputFiles("track_embeddings"), cancellationToken);
         var history = await ListeningHistory.ReadAsync(context.InputFiles("user_track_affinity"), users.Index, tracks.Index, cancellationToken);
@@ -79,7 +79,16 @@ public sealed class EditorialPlaylistsJob : IJob
             ], cancellationToken);
         staged.Statistics["templates"] = templates.Count;
         staged.Statistics["rows"] = rows.Count;
-        staged.Metrics = new System.Text.Json.Nodes.JsonObject { ["templates_file"] = OptionalRawFile.Describe(context.Root, EditorialTemplate.RelativePath) };
+        staged.Statistics["over_artist_cap_rows"] = OverArtistCap(rows, templates, tracks);
         await context.PublishAsync([staged], cancellationToken);
+    }
+
+    /// <summary>Rows past their template's artist cap in a user's playlist, counted against the templates themselves (the
+    /// output does not carry the cap), for the contract's blocking check.</summary>
+    private static int OverArtistCap(List<(string Template, string Name, int User, int Position, int Track, float Score)> rows,
+        IReadOnlyList<EditorialTemplate> templates, EmbeddingTable tracks)
+    {
+        var caps = templates.ToDictionary(t => t.Id, t => t.MaxPerArtist, StringComparer.Ordinal);
+        return rows.GroupBy(r => (r.Template, r.User, Artist: tracks.ArtistIds![r.Track])).Sum(g => Math.Max(0, g.Count() - caps[g.Key.Template]));
     }
 }

@@ -7,7 +7,8 @@ namespace BatchJobs.Jobs.Playlists;
 
 /// <summary>
 /// An editor's playlist template: a named pool of tracks and its rules, personalised per user by the same ranking as
-/// Discover Weekly. Read from the optional raw YAML <c>raw/editorial/templates.yaml</c>:
+/// Discover Weekly. Read from the optional raw YAML <c>raw/editorial/templates.yaml</c> (an optional raw input of the
+/// contract, so the run's fingerprint and lineage follow it):
 /// <code>
 /// templates:
 ///   - id: late_night_jazz        # snake_case, unique
@@ -20,17 +21,23 @@ namespace BatchJobs.Jobs.Playlists;
 /// </summary>
 public sealed record EditorialTemplate(string Id, string Name, int Length, int MaxPerArtist, bool ExcludePlayed, IReadOnlyList<string> Tracks)
 {
-    /// <summary>Where the file is expected below the root.</summary>
+    /// <summary>Where the file is expected below the root (the contract's raw input).</summary>
     public const string RelativePath = "raw/editorial/templates.yaml";
 
     private static readonly IDeserializer Deserializer = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
 
-    /// <summary>The templates of the file below <paramref name="root"/>; none when the file is absent.</summary>
-    /// <exception cref="BadInputException">The file is malformed; the message names the file, template and field.</exception>
-    public static IReadOnlyList<EditorialTemplate> Read(string root)
+    /// <summary>The templates of the raw input's files; none when it is absent.</summary>
+    /// <exception cref="BadInputException">A file is malformed, or two templates share an id; the message names the
+    /// file, template and field.</exception>
+    public static IReadOnlyList<EditorialTemplate> Read(IReadOnlyList<string> files)
     {
-        var path = Path.Combine(root, RelativePath);
-        if (!File.Exists(path)) return [];
+        var templates = new List<EditorialTemplate>();
+        foreach (var path in files) ReadFile(path, templates);
+        return templates;
+    }
+
+    private static void ReadFile(string path, List<EditorialTemplate> templates)
+    {
         TemplatesDocument? document;
         try
         {
@@ -40,7 +47,6 @@ public sealed record EditorialTemplate(string Id, string Name, int Length, int M
         {
             throw new BadInputException($"{path}, line {e.Start.Line}: not a templates document ({e.InnerException?.Message ?? e.Message}); see EditorialTemplate for the format");
         }
-        var templates = new List<EditorialTemplate>();
         foreach (var (t, i) in (document?.Templates ?? []).Select((t, i) => (t, i)))
         {
             string Where(string field) => $"{path}, templates[{i}].{field}";
@@ -53,7 +59,6 @@ public sealed record EditorialTemplate(string Id, string Name, int Length, int M
             templates.Add(new EditorialTemplate(t.Id, string.IsNullOrWhiteSpace(t.Name) ? t.Id : t.Name, t.Length ?? 20, t.MaxPerArtist ?? 2, t.ExcludePlayed ?? true,
                 t.Tracks.Distinct(StringComparer.Ordinal).ToList()));
         }
-        return templates;
     }
 
 #pragma warning disable CA1812 // instantiated by YamlDotNet

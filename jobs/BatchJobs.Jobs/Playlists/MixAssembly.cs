@@ -11,17 +11,24 @@ public static class MixAssembly
     /// How many favourites and new tracks a mix takes given what is available: favourites up to
     /// <c>floor(max x (1 − share))</c>, then new tracks for the share (<c>ceil(favourites x share / (1 − share))</c>), more
     /// when needed to reach the minimum length, never past the maximum. Returns (0, 0) when the mix cannot reach the
-    /// minimum length, or only with more than the maximum share of new tracks.
+    /// minimum length, or only with more than the maximum share of new tracks — unless
+    /// <paramref name="mayExceedNewShare"/>, for the one mix of a user with fewer favourites than
+    /// <see cref="FavouritesNeeded"/>, which is then mostly (or, without favourites, all) new.
     /// </summary>
-    public static (int Favourites, int Fresh) Sizes(int favouritesAvailable, int freshAvailable, DailyMixOptions options)
+    public static (int Favourites, int Fresh) Sizes(int favouritesAvailable, int freshAvailable, DailyMixOptions options, bool mayExceedNewShare = false)
     {
         var favourites = Math.Min(favouritesAvailable, (int)Math.Floor(options.MaxLength * (1 - options.NewShare)));
         var fresh = (int)Math.Ceiling(favourites * options.NewShare / (1 - options.NewShare) - 1e-9);
         fresh = Math.Max(fresh, options.MinLength - favourites);
         fresh = Math.Min(Math.Min(fresh, options.MaxLength - favourites), freshAvailable);
         var total = favourites + fresh;
-        return total >= options.MinLength && favourites > 0 && fresh <= options.MaxNewShare * total ? (favourites, fresh) : (0, 0);
+        var withinShare = mayExceedNewShare || (favourites > 0 && fresh <= options.MaxNewShare * total);
+        return total >= options.MinLength && withinShare ? (favourites, fresh) : (0, 0);
     }
+
+    /// <summary>The fewest favourites a mix of the minimum length needs to stay within the maximum share of new tracks:
+    /// <c>ceil(min_length x (1 − max_new_share))</c>, 10 by default.</summary>
+    public static int FavouritesNeeded(DailyMixOptions options) => (int)Math.Ceiling(options.MinLength * (1 - options.MaxNewShare) - 1e-9);
 
     /// <summary>
     /// Spreads <paramref name="fresh"/> new tracks evenly among <paramref name="favourites"/> favourites: position p

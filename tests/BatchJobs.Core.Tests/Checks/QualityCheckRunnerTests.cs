@@ -36,19 +36,20 @@ public class QualityCheckRunnerTests : StoreTest
     }
 
     private async Task<IReadOnlyList<CheckResult>> RunAsync(DatasetContract contract, IReadOnlyList<string> files, IReadOnlyDictionary<string, double>? statistics = null,
-        IReadOnlyDictionary<string, IReadOnlyList<string>>? together = null, DateOnly? partition = null)
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? together = null, DateOnly? partition = null, IReadOnlyDictionary<string, string>? parameters = null)
     {
         var runner = new QualityCheckRunner(reader, Catalog(contract));
         var results = await runner.RunAsync(contract, partition ?? Day, files, statistics ?? new Dictionary<string, double>(),
-            together ?? new Dictionary<string, IReadOnlyList<string>>());
+            together ?? new Dictionary<string, IReadOnlyList<string>>(), parameters);
         foreach (var result in results) TestContext.Out.WriteLine($"{result.Name}: {result.Status}: {result.Detail}");
         return results;
     }
 
     /// <summary>Runs one check over the given rows; returns its result (the schema check comes first and must pass).</summary>
-    private async Task<CheckResult> CheckAsync(string check, IEnumerable<Play> plays, IReadOnlyDictionary<string, double>? statistics = null)
+    private async Task<CheckResult> CheckAsync(string check, IEnumerable<Play> plays, IReadOnlyDictionary<string, double>? statistics = null,
+        IReadOnlyDictionary<string, string>? parameters = null)
     {
-        var results = await RunAsync(PlaysWith(check), [await WritePlaysAsync(plays)], statistics);
+        var results = await RunAsync(PlaysWith(check), [await WritePlaysAsync(plays)], statistics, parameters: parameters);
         Assert.That(results, Has.Count.EqualTo(2));
         Assert.That(results[0].Status, Is.EqualTo(CheckStatus.Passed), results[0].Detail);
         return results[1];
@@ -351,6 +352,32 @@ public class QualityCheckRunnerTests : StoreTest
     public async Task MaxRatioOfAnEmptyDenominatorIsZero() =>
         AssertPassed(await CheckAsync("type: max_ratio, numerator: rejected_rows, denominator: input_rows, max: 0.05", GoodPlays,
             new Dictionary<string, double> { ["rejected_rows"] = 0, ["input_rows"] = 0 }));
+
+    private const string AtMostMaxRowsPerUser =
+        "type: sql, description: at most max_rows rows per user, query: \"select user_id from candidate group by user_id having count(*) > (select cast(max_rows as integer) from job_params)\"";
+
+    [Test]
+    public async Task ASqlCheckPassesWhenItsQueryReturnsNoRow() =>
+        AssertPassed(await CheckAsync("type: sql, description: scores within 0..1, query: \"select * from candidate where score < 0 or score > 1\"", GoodPlays));
+
+    [Test]
+    public async Task ASqlCheckFailsWithTheCountOfRowsItsQueryReturns() =>
+        AssertFailed(await CheckAsync("type: sql, description: scores below 1, query: \"select * from candidate where score >= 1\"", GoodPlays),
+            "1 rows break it: scores below 1");
+
+    [Test]
+    public async Task ASqlCheckReadsTheRunsParametersFromJobParams()
+    {
+        // u1 has two rows.
+        AssertPassed(await CheckAsync(AtMostMaxRowsPerUser, GoodPlays, parameters: new Dictionary<string, string> { ["max_rows"] = "2", ["label"] = "x" }));
+        AssertFailed(await CheckAsync(AtMostMaxRowsPerUser, GoodPlays, parameters: new Dictionary<string, string> { ["max_rows"] = "1", ["label"] = "x" }),
+            "1 rows break it: at most max_rows rows per user");
+    }
+
+    [Test]
+    public async Task JobParamsHoldsParameterValuesAsDataNotSql() =>
+        AssertPassed(await CheckAsync("type: sql, description: the label survives, query: \"select * from job_params where label <> 'it''s''); drop table candidate; --'\"", GoodPlays,
+            parameters: new Dictionary<string, string> { ["label"] = "it's'); drop table candidate; --" }));
 
     [Test]
     public async Task EveryCheckRunsAndReportsInContractOrderWithItsSeverity()

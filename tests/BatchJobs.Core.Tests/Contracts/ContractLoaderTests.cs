@@ -100,6 +100,14 @@ public class ContractLoaderTests
     }
 
     [Test]
+    public void ARawInputMayBeOptional()
+    {
+        var contract = ContractLoader.Parse(Valid.Replace("- raw: raw/plays/dt={date}", "- raw: raw/plays/dt={date}\n    - { raw: raw/boosts.csv, optional: true }"), File);
+
+        Assert.That(contract.Producer.RawInputs, Is.EqualTo(new[] { new RawInput("raw/plays/dt={date}"), new RawInput("raw/boosts.csv", Optional: true) }));
+    }
+
+    [Test]
     public void TheContentHashChangesWithTheText()
     {
         var a = ContractLoader.Parse(Valid, File);
@@ -130,6 +138,7 @@ public class ContractLoaderTests
         yield return Case("InputWithDatasetAndRaw", "- raw: raw/plays/dt={date}", "- { raw: raw/plays, dataset: users }", "producer.inputs[0]", "give exactly one of 'dataset'");
         yield return Case("RawInputEscapesTheRoot", "- raw: raw/plays/dt={date}", "- raw: raw/../../etc", "producer.inputs[0].raw", "without '..'");
         yield return Case("RawInputRooted", "- raw: raw/plays/dt={date}", "- raw: /etc/passwd", "producer.inputs[0].raw", "must be a relative path");
+        yield return Case("OptionalDatasetInput", "- raw: raw/plays/dt={date}", "- { dataset: users, optional: true }", "producer.inputs[0].optional", "applies to a 'raw' input only");
         yield return Case("WindowOfZeroDays", "- raw: raw/plays/dt={date}", "- { dataset: plays, window_days: 0 }", "producer.inputs[0].window_days", "must be at least 1");
         yield return Case("MissingSlo", "slo:\n  schedule: \"0 3 * * *\"\n  deadline: PT6H\n  freshness: P2D\n  retention: P30D\n", "", "slo", "must declare schedule, deadline, freshness and retention");
         yield return Case("CronWithFourFields", "schedule: \"0 3 * * *\"", "schedule: \"0 3 * *\"", "slo.schedule", "'0 3 * *' is not a five-field cron expression");

@@ -413,4 +413,89 @@ public class JobRunnerTests
         Assert.That(runner.Reader.TryResolveLatest("source_rows")!.Partition, Is.EqualTo(Day), "_LATEST must reach the newest published partition");
         await StoreAssert.ConsistentAsync(new SnapshotLayout(temp.Root), "source_rows");
     }
+
+    private const string ExcludedKeysRaw = "raw/source/excluded_keys.txt";
+
+    /// <summary>
+    /// A third job, <c>keep-rows</c>: the day's source file into <c>kept_rows</c>, leaving out the keys listed in the
+    /// optional raw file <see cref="ExcludedKeysRaw"/>, with at most <c>max_per_key</c> rows per key (a sql check on
+    /// <c>job_params</c>).
+    /// </summary>
+    private (JobRunner Runner, DelegateJob Keep) WithKeepRows()
+    {
+        temp.Write("contracts/kept_rows.yaml", TestContracts.Yaml("kept_rows", ["key string", "amount int64"],
+            ["type: sql, description: at most max_per_key rows per key, query: \"select key from candidate group by key having count(*) > (select cast(max_per_key as integer) from job_params)\""],
+            job: "keep-rows", inputs: [$"raw: \"{SourceRaw}\"", $"raw: {ExcludedKeysRaw}, optional: true"],
+            parameters: new Dictionary<string, string> { ["max_per_key"] = "1" }));
+        catalog = ContractLoader.LoadDirectory(Path.Combine(temp.Root, "contracts"));
+        var keep = new DelegateJob("keep-rows", async (context, cancellationToken) =>
+        {
+            var excluded = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var file in context.RawFiles(ExcludedKeysRaw)) excluded.UnionWith(await File.ReadAllLinesAsync(file, cancellationToken));
+            var rows = new List<string[]>();
+            foreach (var file in context.RawFiles(SourceRaw))
+                rows.AddRange((await File.ReadAllLinesAsync(file, cancellationToken)).Select(l => l.Split(',')).Where(f => !excluded.Contains(f[0])));
+            var staged = context.Stage("kept_rows");
+            await TestTables.WriteAsync(staged.FilePath("part-00000.parquet"), staged.Contract.Schema,
+                rows.Select(r => r[0]).ToArray(), rows.Select(r => long.Parse(r[1], CultureInfo.InvariantCulture)).ToArray());
+            await context.PublishAsync([staged], cancellationToken);
+        });
+        return (new JobRunner(temp.Root, catalog, [load, sum, keep], clock: new SteppingClock(DateTimeOffset.UtcNow)), keep);
+    }
+
+    [Test]
+    public async Task AnAbsentOptionalRawInputRunsTheJobAndIsRecordedAsAbsent()
+    {
+        var (withKeep, keep) = WithKeepRows();
+        WriteSource(Day, "a,1", "b,2");
+
+        var result = await RunAsync("keep-rows", Day, with: withKeep);
+
+        Assert.That(result.Status, Is.EqualTo(JobRunStatus.Published), result.Message);
+        var optional = result.Manifests.Single().Inputs.Single(i => i.RawPath == ExcludedKeysRaw);
+        Assert.That(optional.RawFiles, Is.Empty, "the lineage says the optional file was absent");
+        Assert.That(await RowsAsync("kept_rows", Day), Is.EqualTo(new[] { "a,1", "b,2" }));
+        Assert.That(keep.Runs, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task AnOptionalRawInputThatAppearsChangesOrGoesAwayMakesTheRunStale()
+    {
+        var (withKeep, keep) = WithKeepRows();
+        WriteSource(Day, "a,1", "b,2", "c,3");
+        var absent = await RunAsync("keep-rows", Day, with: withKeep);
+        temp.Write(ExcludedKeysRaw, "b\n");
+
+        var appeared = await RunAsync("keep-rows", Day, with: withKeep);
+        var unchanged = await RunAsync("keep-rows", Day, with: withKeep);
+        temp.Write(ExcludedKeysRaw, "b\nc\n");
+        var changed = await RunAsync("keep-rows", Day, with: withKeep);
+        var changedRows = await RowsAsync("kept_rows", Day);
+        File.Delete(Path.Combine(temp.Root, ExcludedKeysRaw));
+        var removed = await RunAsync("keep-rows", Day, with: withKeep);
+
+        Assert.That(new[] { absent.Status, appeared.Status, unchanged.Status, changed.Status, removed.Status }, Is.EqualTo(new[]
+        {
+            JobRunStatus.Published, JobRunStatus.Published, JobRunStatus.UpToDate, JobRunStatus.Published, JobRunStatus.Published,
+        }));
+        Assert.That(keep.Runs, Is.EqualTo(4), "only the unchanged rerun was skipped");
+        Assert.That(appeared.Manifests.Single().Inputs.Single(i => i.RawPath == ExcludedKeysRaw).RawFiles!.Select(f => (f.Name, f.Bytes)),
+            Is.EqualTo(new[] { ("excluded_keys.txt", 2L) }), "the lineage names the optional file read");
+        Assert.That(changedRows, Is.EqualTo(new[] { "a,1" }));
+        Assert.That(await RowsAsync("kept_rows", Day), Is.EqualTo(new[] { "a,1", "b,2", "c,3" }));
+    }
+
+    [Test]
+    public async Task SqlChecksFollowAParameterOverride()
+    {
+        var (withKeep, _) = WithKeepRows();
+        WriteSource(Day, "a,1", "a,2", "b,3");
+
+        var blocked = await RunAsync("keep-rows", Day, with: withKeep);
+        var allowed = await RunAsync("keep-rows", Day, overrides: new Dictionary<string, string> { ["max_per_key"] = "2" }, with: withKeep);
+
+        Assert.That(blocked.Status, Is.EqualTo(JobRunStatus.PermanentFailure));
+        Assert.That(blocked.Message, Does.Contain("1 rows break it: at most max_per_key rows per key"));
+        Assert.That(allowed.Status, Is.EqualTo(JobRunStatus.Published), allowed.Message);
+    }
 }

@@ -18,6 +18,24 @@ public class MixAssemblyTests
         Assert.That(MixAssembly.Sizes(favourites, fresh, Defaults), Is.EqualTo((expectedFavourites, expectedFresh)));
     }
 
+    [TestCase(9, 1000, 9, 16, TestName = "the only mix of a thin history may be 64% new")]
+    [TestCase(3, 1000, 3, 22, TestName = "three favourites: 22 new fill the mix to 25")]
+    [TestCase(0, 1000, 0, 25, TestName = "no favourites: all 25 new")]
+    [TestCase(3, 20, 0, 0, TestName = "still no mix shorter than 25")]
+    public void TheMixOfAThinHistoryMayExceedTheNewShare(int favourites, int fresh, int expectedFavourites, int expectedFresh)
+    {
+        Assert.That(MixAssembly.Sizes(favourites, fresh, Defaults, mayExceedNewShare: true), Is.EqualTo((expectedFavourites, expectedFresh)));
+    }
+
+    [Test]
+    public void TenFavouritesAreTheFewestForAMixWithinTheNewShare()
+    {
+        Assert.That(MixAssembly.FavouritesNeeded(Defaults), Is.EqualTo(10));
+        Assert.That(MixAssembly.FavouritesNeeded(Defaults with { MinLength = 30, MaxNewShare = 0.5 }), Is.EqualTo(15));
+        Assert.That(MixAssembly.Sizes(MixAssembly.FavouritesNeeded(Defaults), 1000, Defaults), Is.Not.EqualTo((0, 0)));
+        Assert.That(MixAssembly.Sizes(MixAssembly.FavouritesNeeded(Defaults) - 1, 1000, Defaults), Is.EqualTo((0, 0)));
+    }
+
     [Test]
     public void NewTracksAreSpreadEvenlyAndNeverFirst()
     {
