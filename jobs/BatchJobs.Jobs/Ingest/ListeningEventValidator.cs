@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using CsvHelper;
 
@@ -10,26 +11,44 @@ namespace BatchJobs.Jobs.Ingest;
 /// reader (CSV, Parquet, a Spark partition) rejects the same rows for the same reasons.
 /// </summary>
 /// <remarks>
-/// Not thread-safe (it interns repeated strings); give each thread its own <see cref="Clone"/>.
-/// A stream is a play of at least 30 s. A skip stops before 30 s and before the track's end, so a short track played
-/// to its end is neither. Timestamps must carry a UTC designator or offset: a local time is ambiguous.
+/// Not thread-safe (it pools repeated ids so a day of events holds each user id once per thread); give each thread its
+/// own <see cref="Clone"/>. Timestamps must carry a UTC designator or offset: a local time is ambiguous.
 /// </remarks>
-public sealed class ListeningEventValidator(TrackCatalogue tracks, DateOnly day, IReadOnlySet<string> platforms, long durationToleranceMs)
+public sealed class ListeningEventValidator
 {
     public const int FieldCount = 6;
     public const long StreamThresholdMs = 30_000;
     public static readonly string[] Header = ["user_id", "track_id", "ts", "ms_played", "context", "platform"];
 
-    private readonly DateTime dayStart = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+    /// <summary>Ids up to this many UTF-8 bytes are decoded on the stack; longer ones (never seen in practice) allocate.</summary>
+    private const int StackFieldBytes = 128;
 
-    /// <summary>A validator with the same rules and its own interning table, for another thread.</summary>
-    public ListeningEventValidator Clone() => new(tracks, day, platforms, durationToleranceMs);
-    private readonly Dictionary<string, string> interned = new(StringComparer.Ordinal);
+    private readonly TrackCatalogue tracks;
+    private readonly DateOnly day;
+    private readonly IReadOnlySet<string> platforms;
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> platformLookup;
+    private readonly long durationToleranceMs;
+    private readonly DateTime dayStart;
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> pooled = new Dictionary<string, string>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
 
-    /// <summary>Validates the current record of a CSV reader, parsing numbers and timestamps from its UTF-8 bytes.</summary>
-    public bool TryValidate(CsvReader csv, out ListeningEvent accepted, out Rejection rejection)
+    public ListeningEventValidator(TrackCatalogue tracks, DateOnly day, IReadOnlySet<string> platforms, long durationToleranceMs)
     {
-        accepted = default;
+        this.tracks = tracks;
+        this.day = day;
+        this.platforms = platforms;
+        platformLookup = new HashSet<string>(platforms, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+        this.durationToleranceMs = durationToleranceMs;
+        dayStart = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+    }
+
+    /// <summary>A validator with the same rules and its own pool of ids, for another thread.</summary>
+    public ListeningEventValidator Clone() => new(tracks, day, platforms, durationToleranceMs);
+
+    /// <summary>Validates the current record of a CSV reader, parsing numbers and timestamps from its UTF-8 bytes and
+    /// decoding text fields on the stack; an accepted event is added to <paramref name="accepted"/>.</summary>
+    [SkipLocalsInit]
+    public bool TryValidate(CsvReader csv, EventBatch accepted, out Rejection rejection)
+    {
         if (csv.FieldCount != FieldCount)
         {
             rejection = new Rejection("(record)", $"{csv.FieldCount} fields, expected {FieldCount} ({string.Join(",", Header)})");
@@ -47,20 +66,23 @@ public sealed class ListeningEventValidator(TrackCatalogue tracks, DateOnly day,
             rejection = new Rejection("ms_played", $"'{Truncate(Encoding.UTF8.GetString(ms))}' is not a whole number of milliseconds");
             return false;
         }
-        return TryValidate(csv.GetString(0), csv.GetString(1), playedAt, msPlayed, csv.GetString(4), csv.GetString(5), out accepted, out rejection);
+        Span<char> user = stackalloc char[StackFieldBytes];
+        Span<char> track = stackalloc char[StackFieldBytes];
+        Span<char> context = stackalloc char[StackFieldBytes];
+        Span<char> platform = stackalloc char[StackFieldBytes];
+        return TryValidate(Chars(csv, 0, user), Chars(csv, 1, track), playedAt, msPlayed, Chars(csv, 4, context), Chars(csv, 5, platform), accepted, out rejection);
     }
 
-    /// <summary>Validates an event whose timestamp and duration are already typed (Parquet input).</summary>
-    public bool TryValidate(string? userId, string? trackId, DateTime playedAt, long msPlayed, string? context, string? platform,
-        out ListeningEvent accepted, out Rejection rejection)
+    /// <summary>Validates an event whose timestamp and duration are already typed (Parquet input); a null text is empty.</summary>
+    public bool TryValidate(ReadOnlySpan<char> userId, ReadOnlySpan<char> trackId, DateTime playedAt, long msPlayed, ReadOnlySpan<char> context,
+        ReadOnlySpan<char> platform, EventBatch accepted, out Rejection rejection)
     {
-        accepted = default;
         if (!Text(userId, "user_id", out rejection) || !Text(trackId, "track_id", out rejection)
             || !Text(context, "context", out rejection) || !Text(platform, "platform", out rejection))
             return false;
-        if (!tracks.TryGet(trackId!, out var artistId, out var durationMs))
+        if (!tracks.TryGetPosition(trackId, out var track))
         {
-            rejection = new Rejection("track_id", $"unknown track '{Truncate(trackId!)}': not in the tracks catalogue of {day:yyyy-MM-dd}");
+            rejection = new Rejection("track_id", $"unknown track '{Truncate(trackId.ToString())}': not in the tracks catalogue of {day:yyyy-MM-dd}");
             return false;
         }
         if (playedAt < dayStart || playedAt >= dayStart.AddDays(1))
@@ -73,22 +95,27 @@ public sealed class ListeningEventValidator(TrackCatalogue tracks, DateOnly day,
             rejection = new Rejection("ms_played", $"{msPlayed} is negative");
             return false;
         }
+        var durationMs = tracks.DurationsMs[track];
         if (msPlayed > durationMs + durationToleranceMs)
         {
             rejection = new Rejection("ms_played", $"{msPlayed} exceeds the track's duration {durationMs} ms by more than the tolerance {durationToleranceMs} ms");
             return false;
         }
-        if (!platforms.Contains(platform!))
+        if (!platformLookup.TryGetValue(platform, out var knownPlatform))
         {
-            rejection = new Rejection("platform", $"'{Truncate(platform!)}' is not an accepted platform ({string.Join(", ", platforms.Order())})");
+            rejection = new Rejection("platform", $"'{Truncate(platform.ToString())}' is not an accepted platform ({string.Join(", ", platforms.Order())})");
             return false;
         }
-        var isStream = msPlayed >= StreamThresholdMs;
-        var isSkip = !isStream && msPlayed < durationMs;
-        accepted = new ListeningEvent(userId!, trackId!, artistId, playedAt, msPlayed, Intern(context!), Intern(platform!), isStream, isSkip);
+        accepted.Add(Pooled(userId), track, playedAt, msPlayed, Pooled(context), knownPlatform);
         rejection = default;
         return true;
     }
+
+    /// <summary>A stream: played at least 30 s.</summary>
+    public static bool IsStream(long msPlayed) => msPlayed >= StreamThresholdMs;
+
+    /// <summary>A skip: stopped before 30 s and before the track's end (a short track played to its end is neither).</summary>
+    public static bool IsSkip(long msPlayed, long durationMs) => !IsStream(msPlayed) && msPlayed < durationMs;
 
     /// <summary>
     /// Parses an ISO-8601 instant that carries a UTC designator or an offset.
@@ -140,10 +167,10 @@ public sealed class ListeningEventValidator(TrackCatalogue tracks, DateOnly day,
         return true;
     }
 
-    private static bool Text(string? value, string field, out Rejection rejection)
+    private static bool Text(ReadOnlySpan<char> value, string field, out Rejection rejection)
     {
         rejection = default;
-        if (string.IsNullOrWhiteSpace(value))
+        if (value.IsWhiteSpace())
         {
             rejection = new Rejection(field, "is empty; every event needs it");
             return false;
@@ -157,11 +184,17 @@ public sealed class ListeningEventValidator(TrackCatalogue tracks, DateOnly day,
         return true;
     }
 
-    private string Intern(string value)
+    /// <summary>The field's text, decoded into <paramref name="buffer"/> when it fits (invalid UTF-8 becomes U+FFFD).</summary>
+    private static ReadOnlySpan<char> Chars(CsvReader csv, int field, Span<char> buffer) =>
+        csv.GetSpan(field).Length <= buffer.Length ? buffer[..csv.GetChars(field, buffer)] : csv.GetString(field).AsSpan();
+
+    /// <summary>One string per distinct value, so repeated ids share memory and cost no allocation.</summary>
+    private string Pooled(ReadOnlySpan<char> value)
     {
-        if (interned.TryGetValue(value, out var existing)) return existing;
-        interned[value] = value;
-        return value;
+        if (pooled.TryGetValue(value, out var existing)) return existing;
+        var text = value.ToString();
+        pooled.Dictionary[text] = text;
+        return text;
     }
 
     private static string Truncate(string text) => text.Length <= 40 ? text : text[..40] + "…";

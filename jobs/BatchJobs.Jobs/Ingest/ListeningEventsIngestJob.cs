@@ -23,31 +23,36 @@ public sealed class ListeningEventsIngestJob : IJob
     public async Task RunAsync(JobContext context, CancellationToken cancellationToken)
     {
         // Inputs
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var catalogue = await LoadCatalogueAsync(context.InputFiles("tracks"), cancellationToken);
         var platforms = context.Parameter("platforms").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
         var tolerance = context.IntParameter("duration_tolerance_ms");
         var files = context.RawFiles(RawEvents);
-        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await context.Log.WriteLineAsync($"loaded {catalogue.Count} tracks in {watch.Elapsed.TotalSeconds:F2} s");
+        watch.Restart();
 
         // Transform: validate files in parallel (one validator each), then dedupe in file order so the result does not
         // depend on scheduling.
         var validated = await Task.WhenAll(files.Select(file => RawEventFileReader.ReadAsync(file,
             Path.GetRelativePath(context.Root, file).Replace('\\', '/'),
             new ListeningEventValidator(catalogue, context.Date, platforms, tolerance), cancellationToken)));
-        var (accepted, duplicates) = Deduplicate(validated);
+        var inputRows = validated.Sum(v => v.InputRows);
+        var accepted = validated.SelectMany(v => v.Accepted).ToList();
+        var duplicates = Deduplicate(accepted);
+        var acceptedRows = accepted.Sum(b => (long)b.Count);
         var rejected = validated.SelectMany(v => v.Rejected).ToList();
-        await context.Log.WriteLineAsync($"validated {validated.Sum(v => v.InputRows)} rows of {files.Count} files in {watch.Elapsed.TotalSeconds:F2} s");
+        await context.Log.WriteLineAsync($"validated {inputRows} rows of {files.Count} files in {watch.Elapsed.TotalSeconds:F2} s");
         watch.Restart();
 
         // Outputs
         var events = context.Stage("listening_events");
-        await WriteEventsAsync(events, accepted, cancellationToken);
+        await WriteEventsAsync(events, accepted, catalogue, cancellationToken);
         var rejects = context.Stage("listening_events_rejects");
         await WriteRejectsAsync(rejects, rejected, cancellationToken);
         var statistics = new Dictionary<string, double>
         {
-            ["input_rows"] = validated.Sum(v => v.InputRows),
-            ["accepted_rows"] = accepted.Count,
+            ["input_rows"] = inputRows,
+            ["accepted_rows"] = acceptedRows,
             ["duplicate_rows"] = duplicates,
             ["rejected_rows"] = rejected.Count,
         };
@@ -58,7 +63,7 @@ public sealed class ListeningEventsIngestJob : IJob
         }
         foreach (var reason in rejected.GroupBy(r => r.Field).OrderBy(g => g.Key, StringComparer.Ordinal))
             rejects.Statistics["rejected_" + reason.Key.Trim('(', ')')] = reason.Count();
-        await context.Log.WriteLineAsync($"wrote {accepted.Count} events and {rejected.Count} rejects in {watch.Elapsed.TotalSeconds:F2} s");
+        await context.Log.WriteLineAsync($"wrote {acceptedRows} events and {rejected.Count} rejects in {watch.Elapsed.TotalSeconds:F2} s");
         watch.Restart();
         await context.PublishAsync([events, rejects], cancellationToken);
         await context.Log.WriteLineAsync($"checked and published in {watch.Elapsed.TotalSeconds:F2} s");
@@ -66,61 +71,82 @@ public sealed class ListeningEventsIngestJob : IJob
 
     private static async Task<TrackCatalogue> LoadCatalogueAsync(IReadOnlyList<string> files, CancellationToken cancellationToken)
     {
-        var tracks = new Dictionary<string, (string, long)>(StringComparer.Ordinal);
+        var ids = new List<string>();
+        var artists = new List<string>();
+        var durations = new List<long>();
         foreach (var file in files)
         {
             await using var reader = await ParquetReader.CreateAsync(file, cancellationToken: cancellationToken);
             var fields = reader.Schema.DataFields;
-            var trackField = fields.Single(f => f.Name == "track_id");
-            var artistField = fields.Single(f => f.Name == "artist_id");
-            var durationField = fields.Single(f => f.Name == "duration_ms");
             for (var g = 0; g < reader.RowGroupCount; g++)
             {
                 var group = reader.OpenRowGroupReader(g);
                 var rows = checked((int)group.RowCount);
-                var ids = new string?[rows];
-                var artists = new string?[rows];
-                var durations = new long[rows];
-                await group.ReadAsync(trackField, ids.AsMemory(), cancellationToken: cancellationToken);
-                await group.ReadAsync(artistField, artists.AsMemory(), cancellationToken: cancellationToken);
-                await group.ReadAsync<long>(durationField, durations.AsMemory(), cancellationToken: cancellationToken);
-                for (var i = 0; i < rows; i++) tracks[ids[i]!] = (artists[i]!, durations[i]);
+                var groupIds = new string?[rows];
+                var groupArtists = new string?[rows];
+                var groupDurations = new long[rows];
+                await group.ReadAsync(fields.Single(f => f.Name == "track_id"), groupIds.AsMemory(), cancellationToken: cancellationToken);
+                await group.ReadAsync(fields.Single(f => f.Name == "artist_id"), groupArtists.AsMemory(), cancellationToken: cancellationToken);
+                await group.ReadAsync<long>(fields.Single(f => f.Name == "duration_ms"), groupDurations.AsMemory(), cancellationToken: cancellationToken);
+                ids.AddRange(groupIds!);
+                artists.AddRange(groupArtists!);
+                durations.AddRange(groupDurations);
             }
         }
-        return new TrackCatalogue(tracks);
-    }
-
-    private static (List<ListeningEvent> Accepted, long Duplicates) Deduplicate(IReadOnlyList<ValidatedFile> files)
-    {
-        var seen = new HashSet<(string, string, long)>(files.Sum(f => f.Accepted.Count));
-        var accepted = new List<ListeningEvent>(seen.Capacity);
-        long duplicates = 0;
-        foreach (var file in files)
-            foreach (var e in file.Accepted)
-            {
-                if (seen.Add((e.UserId, e.TrackId, e.PlayedAt.Ticks))) accepted.Add(e);
-                else duplicates++;
-            }
-        return (accepted, duplicates);
+        return new TrackCatalogue([.. ids], [.. artists], [.. durations]);
     }
 
     /// <summary>
-    /// Writes one part per core, each a contiguous slice of the events in order, so encoding runs on every core and the
-    /// parts read back in the same order.
+    /// Drops exact re-sends (same user, track and instant) from the batches, keeping the first in batch order, and
+    /// returns how many were dropped.
     /// </summary>
-    private static Task WriteEventsAsync(StagedSnapshot staged, List<ListeningEvent> events, CancellationToken cancellationToken)
+    private static long Deduplicate(List<EventBatch> batches)
     {
-        var parts = Math.Clamp(events.Count / (RowGroupRows / 4), 1, Environment.ProcessorCount);
-        var slice = (events.Count + parts - 1) / parts;
-        return Task.WhenAll(Enumerable.Range(0, parts).Select(part => Task.Run(() => WritePartAsync(staged.FilePath($"part-{part:00000}.parquet"),
-            staged.Contract.Schema, events, part * slice, Math.Min(events.Count, (part + 1) * slice), cancellationToken), cancellationToken)));
+        var seen = new HashSet<(string, int, long)>(checked((int)batches.Sum(b => (long)b.Count)));
+        long duplicates = 0;
+        foreach (var batch in batches)
+        {
+            var keep = new bool[batch.Count];
+            var dropped = 0;
+            for (var i = 0; i < batch.Count; i++)
+            {
+                keep[i] = seen.Add((batch.Users[i], batch.Tracks[i], batch.PlayedAtTicks[i]));
+                if (!keep[i]) dropped++;
+            }
+            if (dropped > 0) batch.Keep(keep);
+            duplicates += dropped;
+        }
+        return duplicates;
     }
 
-    private static async Task WritePartAsync(string path, IReadOnlyList<Core.Contracts.ColumnSpec> schema, List<ListeningEvent> events, int first, int end,
+    /// <summary>
+    /// Writes one part per core, each a contiguous run of the batches in order, so encoding runs on every core and the
+    /// parts read back in the same order.
+    /// </summary>
+    private static Task WriteEventsAsync(StagedSnapshot staged, List<EventBatch> batches, TrackCatalogue catalogue, CancellationToken cancellationToken)
+    {
+        var total = batches.Sum(b => (long)b.Count);
+        var parts = (int)Math.Clamp(total / (RowGroupRows / 4), 1, Environment.ProcessorCount);
+        var runs = new List<List<EventBatch>>();
+        long written = 0;
+        foreach (var batch in batches)
+        {
+            // A batch joins the next part once the parts so far hold their share of the rows.
+            if (runs.Count == 0 || (runs.Count < parts && written >= total * runs.Count / parts)) runs.Add([]);
+            runs[^1].Add(batch);
+            written += batch.Count;
+        }
+        if (runs.Count == 0) runs.Add([]);
+        return Task.WhenAll(runs.Select((run, part) => Task.Run(() => WritePartAsync(staged.FilePath($"part-{part:00000}.parquet"),
+            staged.Contract.Schema, run, catalogue, cancellationToken), cancellationToken)));
+    }
+
+    private static async Task WritePartAsync(string path, IReadOnlyList<Core.Contracts.ColumnSpec> schema, List<EventBatch> batches, TrackCatalogue catalogue,
         CancellationToken cancellationToken)
     {
         await using var writer = await ParquetTableWriter.CreateAsync(path, schema, cancellationToken);
-        var size = Math.Min(RowGroupRows, Math.Max(1, end - first));
+        var total = batches.Sum(b => (long)b.Count);
+        var size = (int)Math.Min(RowGroupRows, Math.Max(1, total));
         var users = new string[size];
         var tracks = new string[size];
         var artists = new string[size];
@@ -130,27 +156,30 @@ public sealed class ListeningEventsIngestJob : IJob
         var platforms = new string[size];
         var streams = new bool[size];
         var skips = new bool[size];
-        var start = first;
-        do
-        {
-            var rows = Math.Min(size, end - start);
-            for (var i = 0; i < rows; i++)
+        var rows = 0;
+        foreach (var batch in batches)
+            for (var i = 0; i < batch.Count; i++)
             {
-                var e = events[start + i];
-                users[i] = e.UserId;
-                tracks[i] = e.TrackId;
-                artists[i] = e.ArtistId;
-                playedAt[i] = e.PlayedAt;
-                msPlayed[i] = e.MsPlayed;
-                contexts[i] = e.Context;
-                platforms[i] = e.Platform;
-                streams[i] = e.IsStream;
-                skips[i] = e.IsSkip;
+                var track = batch.Tracks[i];
+                var ms = batch.MsPlayed[i];
+                users[rows] = batch.Users[i];
+                tracks[rows] = catalogue.TrackIds[track];
+                artists[rows] = catalogue.ArtistIds[track];
+                playedAt[rows] = new DateTime(batch.PlayedAtTicks[i], DateTimeKind.Utc);
+                msPlayed[rows] = ms;
+                contexts[rows] = batch.Contexts[i];
+                platforms[rows] = batch.Platforms[i];
+                streams[rows] = ListeningEventValidator.IsStream(ms);
+                skips[rows] = ListeningEventValidator.IsSkip(ms, catalogue.DurationsMs[track]);
+                if (++rows == size) await Flush();
             }
+        if (rows > 0 || total == 0) await Flush();
+
+        async Task Flush()
+        {
             await writer.WriteRowGroupAsync(rows, [users, tracks, artists, playedAt, msPlayed, contexts, platforms, streams, skips], cancellationToken);
-            start += rows;
+            rows = 0;
         }
-        while (start < end);
     }
 
     private static async Task WriteRejectsAsync(StagedSnapshot staged, List<RejectedRow> rejected, CancellationToken cancellationToken)

@@ -7,13 +7,14 @@ using Parquet.Schema;
 
 namespace BatchJobs.Jobs.Ingest;
 
-/// <summary>The outcome of validating one raw file: accepted events and rejected rows, in file order.</summary>
+/// <summary>The outcome of validating one raw file: accepted events (batches in file order) and rejected rows.</summary>
 public sealed class ValidatedFile(string sourceFile)
 {
     public string SourceFile { get; } = sourceFile;
-    public List<ListeningEvent> Accepted { get; } = [];
+    public List<EventBatch> Accepted { get; } = [];
     public List<RejectedRow> Rejected { get; } = [];
-    public long InputRows => Accepted.Count + Rejected.Count;
+    public long AcceptedRows => Accepted.Sum(b => (long)b.Count);
+    public long InputRows => AcceptedRows + Rejected.Count;
 }
 
 /// <summary>
@@ -62,6 +63,9 @@ public static class RawEventFileReader
     private static ValidatedFile ReadCsvChunk(ReadOnlyMemory<byte> chunk, long firstLine, string sourceName, ListeningEventValidator validator, CancellationToken cancellationToken)
     {
         var result = new ValidatedFile(sourceName);
+        // About 60 bytes a row in the usual export; the batch grows if rows are shorter.
+        var accepted = new EventBatch(chunk.Length / 48);
+        result.Accepted.Add(accepted);
         var options = new CsvReaderOptions
         {
             Separator = ',',
@@ -71,7 +75,6 @@ public static class RawEventFileReader
             AllowLineBreaksInQuotes = false,
             MalformedData = CsvMalformedDataHandling.Skip,
             FieldCountMismatch = CsvFieldCountHandling.Allow,
-            PoolStrings = true,
             OnMalformedRecord = malformed => result.Rejected.Add(new RejectedRow(sourceName, firstLine + malformed.LineNumber - 1, "(record)",
                 $"malformed CSV quoting ({malformed.Reason})", malformed.RawRecord)),
         };
@@ -79,8 +82,8 @@ public static class RawEventFileReader
         while (csv.Read())
         {
             if ((csv.RowNumber & 0xFFFF) == 0) cancellationToken.ThrowIfCancellationRequested();
-            if (validator.TryValidate(csv, out var accepted, out var rejection)) result.Accepted.Add(accepted);
-            else result.Rejected.Add(new RejectedRow(sourceName, firstLine + csv.LineNumber - 1, rejection.Field, rejection.Reason, Encoding.UTF8.GetString(csv.RawRecord)));
+            if (!validator.TryValidate(csv, accepted, out var rejection))
+                result.Rejected.Add(new RejectedRow(sourceName, firstLine + csv.LineNumber - 1, rejection.Field, rejection.Reason, Encoding.UTF8.GetString(csv.RawRecord)));
         }
         return result;
     }
@@ -106,64 +109,85 @@ public static class RawEventFileReader
         return chunks;
     }
 
+    /// <summary>Validates a Parquet file on all cores: row groups are read and validated independently (each task opens
+    /// its own reader) and merged back in file order.</summary>
     private static async Task<ValidatedFile> ReadParquetAsync(string path, string sourceName, ListeningEventValidator validator, CancellationToken cancellationToken)
+    {
+        long[] groupRows;
+        await using (var reader = await ParquetReader.CreateAsync(path, cancellationToken: cancellationToken))
+        {
+            foreach (var name in ListeningEventValidator.Header)
+                if (reader.Schema.DataFields.All(f => f.Name != name))
+                    throw new BadInputException($"{path}: has no column '{name}'; raw events need {string.Join(", ", ListeningEventValidator.Header)}");
+            groupRows = Enumerable.Range(0, reader.RowGroupCount).Select(g => reader.OpenRowGroupReader(g).RowCount).ToArray();
+        }
+        var parts = new ValidatedFile[groupRows.Length];
+        await Parallel.ForAsync(0, groupRows.Length, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
+            async (g, token) => parts[g] = await ReadParquetRowGroupAsync(path, sourceName, g, groupRows.Take(g).Sum(), g == 0 ? validator : validator.Clone(), token));
+        var result = new ValidatedFile(sourceName);
+        foreach (var part in parts)
+        {
+            result.Accepted.AddRange(part.Accepted);
+            result.Rejected.AddRange(part.Rejected);
+        }
+        return result;
+    }
+
+    private static async Task<ValidatedFile> ReadParquetRowGroupAsync(string path, string sourceName, int g, long rowsBefore, ListeningEventValidator validator,
+        CancellationToken cancellationToken)
     {
         var result = new ValidatedFile(sourceName);
         await using var reader = await ParquetReader.CreateAsync(path, cancellationToken: cancellationToken);
-        DataField Field(string name) => reader.Schema.DataFields.FirstOrDefault(f => f.Name == name)
-            ?? throw new BadInputException($"{path}: has no column '{name}'; raw events need {string.Join(", ", ListeningEventValidator.Header)}");
+        DataField Field(string name) => reader.Schema.DataFields.First(f => f.Name == name);
         var users = Field("user_id");
         var tracks = Field("track_id");
         var timestamps = Field("ts");
         var played = Field("ms_played");
         var contexts = Field("context");
         var platforms = Field("platform");
-        long row = 0;
-        for (var g = 0; g < reader.RowGroupCount; g++)
+        var row = rowsBefore;
+        var group = reader.OpenRowGroupReader(g);
+        var rows = checked((int)group.RowCount);
+        var accepted = new EventBatch(rows);
+        result.Accepted.Add(accepted);
+        var user = await ReadStringsAsync(group, users, rows, cancellationToken);
+        var track = await ReadStringsAsync(group, tracks, rows, cancellationToken);
+        var context = await ReadStringsAsync(group, contexts, rows, cancellationToken);
+        var platform = await ReadStringsAsync(group, platforms, rows, cancellationToken);
+        var ms = await ReadNullableAsync<long>(group, played, rows, cancellationToken);
+        DateTime?[]? tsValues = null;
+        string?[]? tsTexts = null;
+        if (timestamps.ClrType == typeof(DateTime)) tsValues = await ReadNullableAsync<DateTime>(group, timestamps, rows, cancellationToken);
+        else tsTexts = await ReadStringsAsync(group, timestamps, rows, cancellationToken);
+        for (var i = 0; i < rows; i++)
         {
-            var group = reader.OpenRowGroupReader(g);
-            var rows = checked((int)group.RowCount);
-            var user = await ReadStringsAsync(group, users, rows, cancellationToken);
-            var track = await ReadStringsAsync(group, tracks, rows, cancellationToken);
-            var context = await ReadStringsAsync(group, contexts, rows, cancellationToken);
-            var platform = await ReadStringsAsync(group, platforms, rows, cancellationToken);
-            var ms = await ReadNullableAsync<long>(group, played, rows, cancellationToken);
-            DateTime?[]? tsValues = null;
-            string?[]? tsTexts = null;
-            if (timestamps.ClrType == typeof(DateTime)) tsValues = await ReadNullableAsync<DateTime>(group, timestamps, rows, cancellationToken);
-            else tsTexts = await ReadStringsAsync(group, timestamps, rows, cancellationToken);
-            for (var i = 0; i < rows; i++)
+            row++;
+            DateTime playedAt;
+            if (tsValues is not null)
             {
-                row++;
-                DateTime playedAt;
-                if (tsValues is not null)
+                if (tsValues[i] is not { } value)
                 {
-                    if (tsValues[i] is not { } value)
-                    {
-                        Reject(i, "ts", "is empty; every event needs it");
-                        continue;
-                    }
-                    playedAt = DateTime.SpecifyKind(value, DateTimeKind.Utc);
-                }
-                else if (!ListeningEventValidator.TryParseTimestamp(tsTexts![i] ?? "", out playedAt, out var problem))
-                {
-                    Reject(i, "ts", problem);
+                    Reject(i, "ts", "is empty; every event needs it");
                     continue;
                 }
-                if (ms[i] is not { } msPlayed)
-                {
-                    Reject(i, "ms_played", "is empty; every event needs it");
-                    continue;
-                }
-                if (validator.TryValidate(user[i], track[i], playedAt, msPlayed, context[i], platform[i], out var accepted, out var rejection))
-                    result.Accepted.Add(accepted);
-                else
-                    Reject(i, rejection.Field, rejection.Reason);
+                playedAt = DateTime.SpecifyKind(value, DateTimeKind.Utc);
             }
-
-            void Reject(int i, string field, string reason) => result.Rejected.Add(new RejectedRow(sourceName, row, field, reason,
-                string.Join(",", user[i], track[i], tsValues is null ? tsTexts![i] : tsValues[i]?.ToString("O", CultureInfo.InvariantCulture), ms[i], context[i], platform[i])));
+            else if (!ListeningEventValidator.TryParseTimestamp(tsTexts![i] ?? "", out playedAt, out var problem))
+            {
+                Reject(i, "ts", problem);
+                continue;
+            }
+            if (ms[i] is not { } msPlayed)
+            {
+                Reject(i, "ms_played", "is empty; every event needs it");
+                continue;
+            }
+            if (!validator.TryValidate(user[i], track[i], playedAt, msPlayed, context[i], platform[i], accepted, out var rejection))
+                Reject(i, rejection.Field, rejection.Reason);
         }
+
+        void Reject(int i, string field, string reason) => result.Rejected.Add(new RejectedRow(sourceName, row, field, reason,
+            string.Join(",", user[i], track[i], tsValues is null ? tsTexts![i] : tsValues[i]?.ToString("O", CultureInfo.InvariantCulture), ms[i], context[i], platform[i])));
         return result;
     }
 

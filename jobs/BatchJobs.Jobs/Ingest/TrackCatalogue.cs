@@ -1,19 +1,25 @@
 namespace BatchJobs.Jobs.Ingest;
 
-/// <summary>The known tracks of the logical date: artist and duration by track id.</summary>
-public sealed class TrackCatalogue(IReadOnlyDictionary<string, (string ArtistId, long DurationMs)> tracks)
+/// <summary>The known tracks of the logical date, by position: id, artist and duration, and the position of an id.</summary>
+public sealed class TrackCatalogue
 {
-    public int Count => tracks.Count;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> positions;
 
-    public bool TryGet(string trackId, out string artistId, out long durationMs)
+    public TrackCatalogue(string[] trackIds, string[] artistIds, long[] durationsMs)
     {
-        if (tracks.TryGetValue(trackId, out var track))
-        {
-            (artistId, durationMs) = track;
-            return true;
-        }
-        artistId = "";
-        durationMs = 0;
-        return false;
+        TrackIds = trackIds;
+        ArtistIds = artistIds;
+        DurationsMs = durationsMs;
+        var byId = new Dictionary<string, int>(trackIds.Length, StringComparer.Ordinal);
+        for (var i = 0; i < trackIds.Length; i++) byId[trackIds[i]] = i;
+        positions = byId.GetAlternateLookup<ReadOnlySpan<char>>();
     }
+
+    public string[] TrackIds { get; }
+    public string[] ArtistIds { get; }
+    public long[] DurationsMs { get; }
+    public int Count => TrackIds.Length;
+
+    /// <summary>Safe to call from many threads at once (the table is only read).</summary>
+    public bool TryGetPosition(ReadOnlySpan<char> trackId, out int position) => positions.TryGetValue(trackId, out position);
 }

@@ -94,6 +94,87 @@ public class ListeningEventsIngestJobTests
     }
 
     [Test]
+    public async Task QuotedAndNonAsciiFieldsAreStoredAsTheirText()
+    {
+        world.WriteEvents(Day, TestWorld.ValidEvents(Day, 40).Concat(
+        [
+            "\"q1\",t1,2026-11-02T10:00:00.000Z,1000,\"radio, morning \"\"mix\"\"\",ios",
+            "usér-ø,t2,2026-11-02T10:00:01.000Z,1000,playlist,web",
+        ]));
+        await world.RunAsync("publish-catalog", Day);
+        await world.RunAsync("ingest-listening-events", Day);
+
+        var snapshot = world.Runner.Reader.TryResolve("listening_events", Day)!;
+        var columns = snapshot.Manifest.Schema.Select(c => c.Name).ToList();
+        var byUser = new Dictionary<string, (string Track, string Context, string Platform)>();
+        await foreach (var row in SnapshotReader.ReadRowsAsync(snapshot))
+            byUser[(string)row[0]!] = ((string)row[1]!, (string)row[columns.IndexOf("context")]!, (string)row[columns.IndexOf("platform")]!);
+        Assert.That(byUser["q1"], Is.EqualTo(("t1", "radio, morning \"mix\"", "ios")));
+        Assert.That(byUser["usér-ø"], Is.EqualTo(("t2", "playlist", "web")));
+    }
+
+    [Test]
+    public async Task AFileSplitIntoChunksKeepsFileOrderAndFindsDuplicatesAcrossChunks()
+    {
+        // About 2.5 MB, so validation splits the file into several chunks parsed in parallel.
+        var good = Enumerable.Range(0, 40_000).Select(i => TestWorld.Event("u" + i, "t" + (1 + i % 39), Day, i % 86_400, 180_000)).ToList();
+        var lines = good.Concat(good.Take(3)).Append("u1,t999,2026-11-02T10:00:00.000Z,1000,playlist,ios").ToList();
+        world.WriteEvents(Day, lines);
+        await world.RunAsync("publish-catalog", Day);
+
+        var result = await world.RunAsync("ingest-listening-events", Day);
+
+        Assert.That(result.Status, Is.EqualTo(JobRunStatus.Published), result.Message);
+        var snapshot = world.Runner.Reader.TryResolve("listening_events", Day)!;
+        var users = new List<string>();
+        await foreach (var row in SnapshotReader.ReadRowsAsync(snapshot)) users.Add((string)row[0]!);
+        Assert.That(users, Is.EqualTo(good.Select(line => line[..line.IndexOf(',')])), "one row per distinct event, in file order");
+        Assert.That(snapshot.Manifest.Statistics["duplicate_rows"], Is.EqualTo(3));
+        var rejected = await ReadRejectsAsync(world.Runner.Reader.TryResolve("listening_events_rejects", Day)!);
+        Assert.That(rejected.Keys, Is.EqualTo(new[] { lines.Count + 1L }), "the line number counts across chunks");
+    }
+
+    [Test]
+    public async Task AParquetFileWithSeveralRowGroupsIsValidatedInOrderWithRowNumbersAcrossGroups()
+    {
+        var folder = Path.Combine(world.Root, "raw", "listening_events", "dt=2026-11-02");
+        Directory.CreateDirectory(folder);
+        var fields = new Parquet.Schema.DataField[]
+        {
+            new Parquet.Schema.DataField<string>("user_id"), new Parquet.Schema.DataField<string>("track_id"), new Parquet.Schema.DataField<DateTime>("ts"),
+            new Parquet.Schema.DataField<long>("ms_played"), new Parquet.Schema.DataField<string>("context"), new Parquet.Schema.DataField<string>("platform"),
+        };
+        var at = Day.ToDateTime(new TimeOnly(10, 0), DateTimeKind.Utc);
+        static string[] Users(int from, int to) => Enumerable.Range(from, to - from + 1).Select(i => "u" + i).ToArray();
+        string[][] groups = [Users(1, 10), [.. Users(11, 14), "bad", .. Users(15, 20)], ["u1"]];
+        await using (var stream = File.Create(Path.Combine(folder, "part-00000.parquet")))
+        await using (var writer = await Parquet.ParquetWriter.CreateAsync(new Parquet.Schema.ParquetSchema(fields), stream))
+            foreach (var groupUsers in groups)
+            {
+                using var group = writer.CreateRowGroup();
+                await group.WriteAsync(fields[0], groupUsers);
+                await group.WriteAsync(fields[1], groupUsers.Select(u => u == "bad" ? "t999" : "t1").ToArray());
+                await group.WriteAsync<DateTime>(fields[2], Enumerable.Repeat(at, groupUsers.Length).ToArray().AsMemory());
+                await group.WriteAsync<long>(fields[3], Enumerable.Repeat(1000L, groupUsers.Length).ToArray().AsMemory());
+                await group.WriteAsync(fields[4], Enumerable.Repeat("playlist", groupUsers.Length).ToArray());
+                await group.WriteAsync(fields[5], Enumerable.Repeat("ios", groupUsers.Length).ToArray());
+            }
+        await world.RunAsync("publish-catalog", Day);
+
+        var result = await world.RunAsync("ingest-listening-events", Day);
+
+        Assert.That(result.Status, Is.EqualTo(JobRunStatus.Published), result.Message);
+        var snapshot = world.Runner.Reader.TryResolve("listening_events", Day)!;
+        var users = new List<string>();
+        await foreach (var row in SnapshotReader.ReadRowsAsync(snapshot)) users.Add((string)row[0]!);
+        Assert.That(users, Is.EqualTo(Users(1, 20)), "file order; the last row re-sends the first");
+        Assert.That(snapshot.Manifest.Statistics["duplicate_rows"], Is.EqualTo(1));
+        var rejected = await ReadRejectsAsync(world.Runner.Reader.TryResolve("listening_events_rejects", Day)!);
+        Assert.That(rejected.Keys, Is.EqualTo(new[] { 15L }), "the 1-based row counts across row groups");
+        Assert.That(rejected[15].Field, Is.EqualTo("track_id"));
+    }
+
+    [Test]
     public async Task ARejectRateAboveTheThresholdPublishesNothing()
     {
         var lines = TestWorld.ValidEvents(Day, 50).Concat(Enumerable.Range(0, 10).Select(i => $"u1,t999,2026-11-02T10:00:{i:00}.000Z,1000,playlist,ios"));
