@@ -40,12 +40,21 @@ public static class IngestBenchmark
             foreach (var date in dates) await Expect(runner.RunAsync("publish-catalog", date, false, null, TextWriter.Null, cancellationToken));
 
             var ingestSeconds = new List<double>();
+            var lastDayLog = new StringWriter();
             for (var run = 0; run < options.Runs; run++)
             {
                 watch.Restart();
-                foreach (var date in dates) await Expect(runner.RunAsync("ingest-listening-events", date, true, null, TextWriter.Null, cancellationToken));
+                var lastDay = Stopwatch.StartNew();
+                foreach (var date in dates)
+                {
+                    lastDay.Restart();
+                    await Expect(runner.RunAsync("ingest-listening-events", date, true, null, date == end ? lastDayLog : TextWriter.Null, cancellationToken));
+                }
+                await lastDayLog.WriteLineAsync($"whole job run {lastDay.Elapsed.TotalSeconds:F2} s");
                 ingestSeconds.Add(watch.Elapsed.TotalSeconds);
-                await output.WriteLineAsync($"ingest run {run + 1}: {ingestSeconds[^1]:F2} s, {summary.Rows / ingestSeconds[^1]:N0} rows/s");
+                await output.WriteLineAsync($"ingest run {run + 1}: {ingestSeconds[^1]:F2} s, {summary.Rows / ingestSeconds[^1]:N0} rows/s; last day's phases:");
+                await output.WriteAsync(string.Concat(lastDayLog.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => "  " + line + "\n")));
+                lastDayLog.GetStringBuilder().Clear();
             }
             var ingestPeak = Process.GetCurrentProcess().PeakWorkingSet64;
 
@@ -53,9 +62,11 @@ public static class IngestBenchmark
             for (var run = 0; run < options.Runs; run++)
             {
                 watch.Restart();
-                await Expect(runner.RunAsync("user-track-affinity", end, true, null, TextWriter.Null, cancellationToken));
+                var log = new StringWriter();
+                await Expect(runner.RunAsync("user-track-affinity", end, true, null, log, cancellationToken));
                 affinitySeconds.Add(watch.Elapsed.TotalSeconds);
-                await output.WriteLineAsync($"affinity job run {run + 1}: {affinitySeconds[^1]:F2} s");
+                await output.WriteLineAsync($"affinity job run {run + 1}: {affinitySeconds[^1]:F2} s; phases:");
+                await output.WriteAsync(string.Concat(log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => "  " + line + "\n")));
             }
 
             var files = dates.SelectMany(d => runner.Reader.TryResolve("listening_events", d)!.FilePaths).ToList();

@@ -37,8 +37,12 @@ public sealed class UserTrackAffinityJob : IJob
 
         // Outputs
         var affinity = context.Stage("user_track_affinity");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         await context.Engine.RunSqlAsync(stage, affinity.FilePath("part-00000.parquet"), cancellationToken);
+        await context.Log.WriteLineAsync($"computed the affinity of {events.Count} days of events in {watch.Elapsed.TotalSeconds:F2} s");
+        watch.Restart();
         await context.PublishAsync([affinity], cancellationToken);
+        await context.Log.WriteLineAsync($"checked and published in {watch.Elapsed.TotalSeconds:F2} s");
     }
 
     /// <summary>The weight of a day <paramref name="ageDays"/> before the logical date.</summary>
