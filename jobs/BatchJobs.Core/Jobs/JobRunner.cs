@@ -81,7 +81,7 @@ public sealed class JobRunner
             var published = produces.Select(c => reader.TryResolve(c.Name, c.PartitionOf(date))).Where(s => s?.RunId == runId).Select(s => s!.Manifest).ToList();
             if (published.Count != produces.Count)
                 throw new InvalidOperationException($"job '{jobName}' finished without publishing {string.Join(", ", produces.Select(c => c.Name).Except(published.Select(m => m.Dataset)))}");
-            foreach (var contract in produces) SnapshotRetention.Apply(layout, reader, contract);
+            foreach (var contract in produces) SnapshotRetention.Apply(layout, reader, contract, clock.GetUtcNow());
             return Result(JobRunStatus.Published, $"published {string.Join(", ", published.Select(m => $"{m.Dataset} dt={m.Partition} ({m.RowCount} rows)"))}", published);
         }
         catch (InputsNotReadyException e)
