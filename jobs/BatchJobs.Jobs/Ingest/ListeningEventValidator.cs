@@ -20,6 +20,9 @@ public sealed class ListeningEventValidator
     public const long StreamThresholdMs = 30_000;
     public static readonly string[] Header = ["user_id", "track_id", "ts", "ms_played", "context", "platform"];
 
+    /// <summary>Why an empty (or null) field is refused, whichever field it is.</summary>
+    public const string EmptyReason = "is empty; every event needs it";
+
     /// <summary>Ids up to this many UTF-8 bytes are decoded on the stack; longer ones (never seen in practice) allocate.</summary>
     private const int StackFieldBytes = 128;
 
@@ -54,8 +57,7 @@ public sealed class ListeningEventValidator
             rejection = new Rejection("(record)", $"{csv.FieldCount} fields, expected {FieldCount} ({string.Join(",", Header)})");
             return false;
         }
-        var ts = csv.GetSpan(2);
-        if (!TryParseFixed(ts, out var playedAt) && !TryParseTimestamp(Encoding.UTF8.GetString(ts), out playedAt, out var tsProblem))
+        if (!TryParseTimestamp(csv.GetSpan(2), out var playedAt, out var tsProblem))
         {
             rejection = new Rejection("ts", tsProblem);
             return false;
@@ -73,7 +75,21 @@ public sealed class ListeningEventValidator
         return TryValidate(Chars(csv, 0, user), Chars(csv, 1, track), playedAt, msPlayed, Chars(csv, 4, context), Chars(csv, 5, platform), accepted, out rejection);
     }
 
-    /// <summary>Validates an event whose timestamp and duration are already typed (Parquet input); a null text is empty.</summary>
+    /// <summary>Validates an event whose timestamp and duration are already typed and whose text fields are UTF-8 bytes
+    /// (Parquet input read as Arrow), decoding the text on the stack; a null text is empty.</summary>
+    [SkipLocalsInit]
+    public bool TryValidate(ReadOnlySpan<byte> userId, ReadOnlySpan<byte> trackId, DateTime playedAt, long msPlayed, ReadOnlySpan<byte> context,
+        ReadOnlySpan<byte> platform, EventBatch accepted, out Rejection rejection)
+    {
+        Span<char> user = stackalloc char[StackFieldBytes];
+        Span<char> track = stackalloc char[StackFieldBytes];
+        Span<char> contextChars = stackalloc char[StackFieldBytes];
+        Span<char> platformChars = stackalloc char[StackFieldBytes];
+        return TryValidate(Chars(userId, user), Chars(trackId, track), playedAt, msPlayed, Chars(context, contextChars), Chars(platform, platformChars),
+            accepted, out rejection);
+    }
+
+    /// <summary>Validates an event whose timestamp and duration are already typed; a null text is empty.</summary>
     public bool TryValidate(ReadOnlySpan<char> userId, ReadOnlySpan<char> trackId, DateTime playedAt, long msPlayed, ReadOnlySpan<char> context,
         ReadOnlySpan<char> platform, EventBatch accepted, out Rejection rejection)
     {
@@ -141,6 +157,16 @@ public sealed class ListeningEventValidator
         return true;
     }
 
+    /// <summary>
+    /// Parses an ISO-8601 instant from its UTF-8 bytes: the common shape without allocating, any other through
+    /// <see cref="TryParseTimestamp(string, out DateTime, out string)"/>.
+    /// </summary>
+    public static bool TryParseTimestamp(ReadOnlySpan<byte> utf8, out DateTime utc, out string problem)
+    {
+        problem = "";
+        return TryParseFixed(utf8, out utc) || TryParseTimestamp(Encoding.UTF8.GetString(utf8), out utc, out problem);
+    }
+
     /// <summary>The fast path for the common shape <c>yyyy-MM-ddTHH:mm:ss.fffZ</c>, from UTF-8 bytes.</summary>
     private static bool TryParseFixed(ReadOnlySpan<byte> s, out DateTime utc)
     {
@@ -172,7 +198,7 @@ public sealed class ListeningEventValidator
         rejection = default;
         if (value.IsWhiteSpace())
         {
-            rejection = new Rejection(field, "is empty; every event needs it");
+            rejection = new Rejection(field, EmptyReason);
             return false;
         }
         foreach (var c in value)
@@ -187,6 +213,10 @@ public sealed class ListeningEventValidator
     /// <summary>The field's text, decoded into <paramref name="buffer"/> when it fits (invalid UTF-8 becomes U+FFFD).</summary>
     private static ReadOnlySpan<char> Chars(CsvReader csv, int field, Span<char> buffer) =>
         csv.GetSpan(field).Length <= buffer.Length ? buffer[..csv.GetChars(field, buffer)] : csv.GetString(field).AsSpan();
+
+    /// <summary>The UTF-8 text, decoded into <paramref name="buffer"/> when it fits (invalid UTF-8 becomes U+FFFD).</summary>
+    private static ReadOnlySpan<char> Chars(ReadOnlySpan<byte> utf8, Span<char> buffer) =>
+        utf8.Length <= buffer.Length ? buffer[..Encoding.UTF8.GetChars(utf8, buffer)] : Encoding.UTF8.GetString(utf8).AsSpan();
 
     /// <summary>One string per distinct value, so repeated ids share memory and cost no allocation.</summary>
     private string Pooled(ReadOnlySpan<char> value)

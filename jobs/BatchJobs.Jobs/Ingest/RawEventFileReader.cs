@@ -1,9 +1,6 @@
-using System.Globalization;
 using System.Text;
 using BatchJobs.Core.Jobs;
 using CsvHelper;
-using Parquet;
-using Parquet.Schema;
 
 namespace BatchJobs.Jobs.Ingest;
 
@@ -27,7 +24,7 @@ public static class RawEventFileReader
         Path.GetExtension(path).ToLowerInvariant() switch
         {
             ".csv" => Task.Run(() => ReadCsv(path, sourceName, validator, cancellationToken), cancellationToken),
-            ".parquet" => ReadParquetAsync(path, sourceName, validator, cancellationToken),
+            ".parquet" => Task.Run(() => ParquetEventFileReader.ReadAsync(path, sourceName, validator, cancellationToken), cancellationToken),
             var other => throw new BadInputException($"{path}: '{other}' files are not raw listening events; the folder may hold only .csv and .parquet files"),
         };
 
@@ -107,108 +104,5 @@ public static class RawEventFileReader
             start = end;
         }
         return chunks;
-    }
-
-    /// <summary>Validates a Parquet file on all cores: row groups are read and validated independently (each task opens
-    /// its own reader) and merged back in file order.</summary>
-    private static async Task<ValidatedFile> ReadParquetAsync(string path, string sourceName, ListeningEventValidator validator, CancellationToken cancellationToken)
-    {
-        long[] groupRows;
-        await using (var reader = await ParquetReader.CreateAsync(path, cancellationToken: cancellationToken))
-        {
-            foreach (var name in ListeningEventValidator.Header)
-                if (reader.Schema.DataFields.All(f => f.Name != name))
-                    throw new BadInputException($"{path}: has no column '{name}'; raw events need {string.Join(", ", ListeningEventValidator.Header)}");
-            groupRows = Enumerable.Range(0, reader.RowGroupCount).Select(g => reader.OpenRowGroupReader(g).RowCount).ToArray();
-        }
-        var parts = new ValidatedFile[groupRows.Length];
-        await Parallel.ForAsync(0, groupRows.Length, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
-            async (g, token) => parts[g] = await ReadParquetRowGroupAsync(path, sourceName, g, groupRows.Take(g).Sum(), g == 0 ? validator : validator.Clone(), token));
-        var result = new ValidatedFile(sourceName);
-        foreach (var part in parts)
-        {
-            result.Accepted.AddRange(part.Accepted);
-            result.Rejected.AddRange(part.Rejected);
-        }
-        return result;
-    }
-
-    private static async Task<ValidatedFile> ReadParquetRowGroupAsync(string path, string sourceName, int g, long rowsBefore, ListeningEventValidator validator,
-        CancellationToken cancellationToken)
-    {
-        var result = new ValidatedFile(sourceName);
-        await using var reader = await ParquetReader.CreateAsync(path, cancellationToken: cancellationToken);
-        DataField Field(string name) => reader.Schema.DataFields.First(f => f.Name == name);
-        var users = Field("user_id");
-        var tracks = Field("track_id");
-        var timestamps = Field("ts");
-        var played = Field("ms_played");
-        var contexts = Field("context");
-        var platforms = Field("platform");
-        var row = rowsBefore;
-        var group = reader.OpenRowGroupReader(g);
-        var rows = checked((int)group.RowCount);
-        var accepted = new EventBatch(rows);
-        result.Accepted.Add(accepted);
-        var user = await ReadStringsAsync(group, users, rows, cancellationToken);
-        var track = await ReadStringsAsync(group, tracks, rows, cancellationToken);
-        var context = await ReadStringsAsync(group, contexts, rows, cancellationToken);
-        var platform = await ReadStringsAsync(group, platforms, rows, cancellationToken);
-        var ms = await ReadNullableAsync<long>(group, played, rows, cancellationToken);
-        DateTime?[]? tsValues = null;
-        string?[]? tsTexts = null;
-        if (timestamps.ClrType == typeof(DateTime)) tsValues = await ReadNullableAsync<DateTime>(group, timestamps, rows, cancellationToken);
-        else tsTexts = await ReadStringsAsync(group, timestamps, rows, cancellationToken);
-        for (var i = 0; i < rows; i++)
-        {
-            row++;
-            DateTime playedAt;
-            if (tsValues is not null)
-            {
-                if (tsValues[i] is not { } value)
-                {
-                    Reject(i, "ts", "is empty; every event needs it");
-                    continue;
-                }
-                playedAt = DateTime.SpecifyKind(value, DateTimeKind.Utc);
-            }
-            else if (!ListeningEventValidator.TryParseTimestamp(tsTexts![i] ?? "", out playedAt, out var problem))
-            {
-                Reject(i, "ts", problem);
-                continue;
-            }
-            if (ms[i] is not { } msPlayed)
-            {
-                Reject(i, "ms_played", "is empty; every event needs it");
-                continue;
-            }
-            if (!validator.TryValidate(user[i], track[i], playedAt, msPlayed, context[i], platform[i], accepted, out var rejection))
-                Reject(i, rejection.Field, rejection.Reason);
-        }
-
-        void Reject(int i, string field, string reason) => result.Rejected.Add(new RejectedRow(sourceName, row, field, reason,
-            string.Join(",", user[i], track[i], tsValues is null ? tsTexts![i] : tsValues[i]?.ToString("O", CultureInfo.InvariantCulture), ms[i], context[i], platform[i])));
-        return result;
-    }
-
-    private static async Task<string?[]> ReadStringsAsync(ParquetRowGroupReader group, DataField field, int rows, CancellationToken cancellationToken)
-    {
-        var values = new string?[rows];
-        await group.ReadAsync(field, values.AsMemory(), cancellationToken: cancellationToken);
-        return values;
-    }
-
-    private static async Task<T?[]> ReadNullableAsync<T>(ParquetRowGroupReader group, DataField field, int rows, CancellationToken cancellationToken) where T : struct
-    {
-        var values = new T?[rows];
-        if (field.IsNullable)
-        {
-            await group.ReadAsync<T>(field, values.AsMemory(), cancellationToken: cancellationToken);
-            return values;
-        }
-        var dense = new T[rows];
-        await group.ReadAsync<T>(field, dense.AsMemory(), cancellationToken: cancellationToken);
-        for (var i = 0; i < rows; i++) values[i] = dense[i];
-        return values;
     }
 }
