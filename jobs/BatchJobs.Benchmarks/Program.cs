@@ -14,6 +14,7 @@ public static class Program
         var root = new RootCommand("BatchJobs benchmarks: each prints its figures, and with --json one JSON object on the last line.");
         root.Add(TopKBenchmark.CreateCommand());
         root.Add(Als.AlsBenchmark.CreateCommand());
+        root.Add(Playlists.PlaylistsBenchmark.CreateCommand());
         var result = root.Parse(args);
         if (result.Errors.Count > 0)
         {

@@ -31,6 +31,7 @@ public sealed class DailyMixBuilder(EmbeddingTable users, EmbeddingTable tracks,
     private readonly TasteClusterTable clusters = clusters;
     private readonly Func<string, string> artistName = artistName;
     private readonly DailyMixOptions options = options;
+    private readonly ClusterTrackVectors clusterVectors = new(tracks, clusters);
 
     /// <summary>Each user's mix rows, in mix and position order (empty for a user without history).</summary>
     public DailyMixRow[][] Build(int maxDegreeOfParallelism, CancellationToken cancellationToken)
@@ -60,7 +61,7 @@ public sealed class DailyMixBuilder(EmbeddingTable users, EmbeddingTable tracks,
         private readonly List<int>[] favourites;
         private readonly List<int> mixFavourites = [];
         private readonly List<(float Score, int Track)> fresh = [];
-        private readonly Comparison<(float Score, int Track)> freshOrder;
+        private readonly FreshOrder freshOrder;
         private readonly Dictionary<string, float> artistWeight = new(StringComparer.Ordinal);
         private readonly bool[] isNew;
         private readonly List<DailyMixRow> rows = [];
@@ -75,10 +76,7 @@ public sealed class DailyMixBuilder(EmbeddingTable users, EmbeddingTable tracks,
             favourites = Enumerable.Range(0, b.clusters.ClusterCount).Select(_ => new List<int>()).ToArray();
             isNew = new bool[b.options.MaxLength];
             favouritesNeeded = MixAssembly.FavouritesNeeded(b.options);
-            // Best score first; a zero vector scores every track alike, so listeners then decide.
-            freshOrder = (x, y) => x.Score != y.Score ? y.Score.CompareTo(x.Score)
-                : listeners[x.Track] != listeners[y.Track] ? listeners[y.Track].CompareTo(listeners[x.Track])
-                : x.Track.CompareTo(y.Track);
+            freshOrder = new FreshOrder(listeners);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -187,10 +185,45 @@ public sealed class DailyMixBuilder(EmbeddingTable users, EmbeddingTable tracks,
             for (var n = -1; n < neighbours.Length && fresh.Count < b.options.MaxLength; n++)
             {
                 var from = fresh.Count;
-                foreach (var t in b.clusters.TracksOf(n < 0 ? cluster : neighbours[n]))
-                    if (!played[t] && !used[t]) fresh.Add((TensorPrimitives.Dot(vector, b.tracks.Row(t)), t));
-                CollectionsMarshal.AsSpan(fresh)[from..].Sort(freshOrder);
+                var source = n < 0 ? cluster : neighbours[n];
+                var members = b.clusters.TracksOf(source);
+                for (var m = 0; m < members.Length; m++)
+                {
+                    var t = members[m];
+                    if (!played[t] && !used[t]) fresh.Add((TensorPrimitives.Dot(vector, b.clusterVectors.Row(source, m)), t));
+                }
+                KeepBest(from, b.options.MaxLength - from);
             }
+        }
+
+        /// <summary>
+        /// Orders the tracks added to <see cref="fresh"/> from <paramref name="from"/> on, best first, and drops all but the
+        /// best <paramref name="room"/> of them: a mix holds at most max_length tracks, so the rest could never be taken.
+        /// </summary>
+        private void KeepBest(int from, int room)
+        {
+            var added = CollectionsMarshal.AsSpan(fresh)[from..];
+            if (added.Length <= room)
+            {
+                added.Sort(freshOrder);
+                return;
+            }
+            // Insertion into the best so far, kept sorted at the front: once it is full, most tracks lose to its worst
+            // with one comparison. It never runs past the track being placed, so it can live in the same span.
+            var kept = 0;
+            foreach (var candidate in added)
+            {
+                if (kept == room && freshOrder.Compare(candidate, added[kept - 1]) >= 0) continue;
+                var at = Math.Min(kept, room - 1);
+                while (at > 0 && freshOrder.Compare(candidate, added[at - 1]) < 0)
+                {
+                    added[at] = added[at - 1];
+                    at--;
+                }
+                added[at] = candidate;
+                if (kept < room) kept++;
+            }
+            fresh.RemoveRange(from + room, added.Length - room);
         }
 
         /// <summary>Up to three artists with the most affinity among the mix's favourites, or with the most of its new
@@ -212,5 +245,17 @@ public sealed class DailyMixBuilder(EmbeddingTable users, EmbeddingTable tracks,
                 }
             return artistWeight.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(3).Select(p => b.artistName(p.Key)).ToList();
         }
+    }
+
+    /// <summary>
+    /// New tracks best score first; a zero vector scores every track alike, so listeners then decide, then the row. A
+    /// struct, so that the sort's comparisons are inlined rather than delegate calls.
+    /// </summary>
+    private readonly struct FreshOrder(int[] listeners) : IComparer<(float Score, int Track)>
+    {
+        public int Compare((float Score, int Track) x, (float Score, int Track) y) =>
+            x.Score != y.Score ? y.Score.CompareTo(x.Score)
+            : listeners[x.Track] != listeners[y.Track] ? listeners[y.Track].CompareTo(listeners[x.Track])
+            : x.Track.CompareTo(y.Track);
     }
 }

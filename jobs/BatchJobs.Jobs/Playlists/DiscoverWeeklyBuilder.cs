@@ -34,6 +34,9 @@ public sealed class DiscoverWeeklyBuilder
     private readonly int[] artistOfTrack;
     private readonly int artistCount;
     private readonly int[][] clusterPopular;
+    private readonly ClusterTrackVectors clusterVectors;
+    private readonly string[] fallbackReasons;
+    private const string CatalogueFallbackReason = "popular in the catalogue while we learn your taste";
 
     /// <param name="users">User vectors; the history is in their row order.</param>
     /// <param name="tracks">Track vectors with their artists.</param>
@@ -61,6 +64,8 @@ public sealed class DiscoverWeeklyBuilder
         artistCount = artists.Count;
         artistOfTrack = tracks.ArtistIds!.Select(a => artists.Index.TryGetValue(a, out var row) ? row : -1).ToArray();
         Popularity = new TrackPopularity(history, tracks.Count);
+        clusterVectors = new ClusterTrackVectors(tracks, clusters);
+        fallbackReasons = clusters.Genres.Select(genre => $"popular in {genre} while we learn your taste").ToArray();
         clusterPopular = Enumerable.Range(0, clusters.ClusterCount)
             .Select(c => clusters.TracksOf(c).ToArray().OrderBy(t => Popularity.Rank[t]).ToArray()).ToArray();
     }
@@ -110,6 +115,7 @@ public sealed class DiscoverWeeklyBuilder
         private readonly float[] extraScores;
         private readonly int[] extraTracks;
         private readonly Dictionary<int, int> artistSlots = [];
+        private readonly Dictionary<(string Artist, string? Genre), string> reasons = [];
         private readonly RerankCandidates candidates;
         private readonly int[] candidateTracks;
         private readonly float[] candidateScores;
@@ -210,10 +216,12 @@ public sealed class DiscoverWeeklyBuilder
                 // The cluster's best `length` unplayed tracks not yet candidates: insertion into a short sorted list
                 // (best first, ties by row), cheaper than sorting the whole cluster.
                 var kept = 0;
-                foreach (var t in b.clusters.TracksOf(cluster))
+                var members = b.clusters.TracksOf(cluster);
+                for (var m = 0; m < members.Length; m++)
                 {
+                    var t = members[m];
                     if (played[t] || inPool[t]) continue;
-                    var score = TensorPrimitives.Dot(userVector, b.tracks.Row(t));
+                    var score = TensorPrimitives.Dot(userVector, b.clusterVectors.Row(cluster, m));
                     if (kept == length && !(score > extraScores[kept - 1])) continue;
                     var at = Math.Min(kept, length - 1);
                     while (at > 0 && score > extraScores[at - 1])
@@ -264,8 +272,7 @@ public sealed class DiscoverWeeklyBuilder
                 if (!artistSlots.TryGetValue(b.artistOfTrack[t], out var artistSlot)) artistSlots[b.artistOfTrack[t]] = artistSlot = artistSlots.Count;
                 var cluster = b.clusters.ClusterOfTrack[t];
                 var slot = cluster < 0 ? 0 : clusterSlot[cluster];
-                candidates.Add(relevance, boost, b.Popularity.Share[t], artistSlot, slot, cluster >= 0 && adjacentClusters.Contains(cluster),
-                    b.unitTracks.AsSpan(t * b.tracks.Factors, b.tracks.Factors));
+                candidates.Add(relevance, boost, b.Popularity.Share[t], artistSlot, slot, cluster >= 0 && adjacentClusters.Contains(cluster), b.unitTracks, t);
             }
             var picked = DiversityReranker.Select(candidates, b.settings.Diversity, picks);
 
@@ -282,15 +289,15 @@ public sealed class DiscoverWeeklyBuilder
                     source = PickSource.Priority;
                     boostShown = true;
                 }
-                var because = $"because you play {NearestTopArtist(t)}";
+                var artist = NearestTopArtist(t);
                 rows.Tracks[slot] = t;
                 rows.Scores[slot] = candidateScores[c];
                 rows.Sources[slot] = source;
                 rows.Reasons[slot] = source switch
                 {
-                    PickSource.Adjacent => $"{because}; a step into {b.clusters.Genres[b.clusters.ClusterOfTrack[t]]}",
-                    PickSource.Priority => $"{because}; highlighted by {b.artistName(b.artistOfTrack[t])}",
-                    _ => because,
+                    PickSource.Adjacent => Reason(artist, b.clusters.Genres[b.clusters.ClusterOfTrack[t]]),
+                    PickSource.Priority => $"because you play {artist}; highlighted by {b.artistName(b.artistOfTrack[t])}",
+                    _ => Reason(artist, null),
                 };
             }
             rows.Counts[user] = picked;
@@ -316,7 +323,7 @@ public sealed class DiscoverWeeklyBuilder
                 rows.Scores[slot] = b.Popularity.Share[t];
                 rows.Sources[slot] = PickSource.Fallback;
                 var cluster = b.clusters.ClusterOfTrack[t];
-                rows.Reasons[slot] = $"popular in {(cluster < 0 ? "the catalogue" : b.clusters.Genres[cluster])} while we learn your taste";
+                rows.Reasons[slot] = cluster < 0 ? CatalogueFallbackReason : b.fallbackReasons[cluster];
                 return true;
             }
             Span<int> cursors = stackalloc int[userClusters.Count];
@@ -351,6 +358,20 @@ public sealed class DiscoverWeeklyBuilder
             topArtists.Sort((x, y) => artistWeight[x] != artistWeight[y] ? artistWeight[y].CompareTo(artistWeight[x]) : x.CompareTo(y));
             if (topArtists.Count > b.settings.ReasonArtists) topArtists.RemoveRange(b.settings.ReasonArtists, topArtists.Count - b.settings.ReasonArtists);
             foreach (var a in touchedArtists) artistWeight[a] = 0;
+        }
+
+        /// <summary>
+        /// "because you play <paramref name="artist"/>", with "; a step into <paramref name="genre"/>" for an adjacent pick:
+        /// one string per distinct reason, shared by all the rows that give it (millions of rows, thousands of reasons).
+        /// </summary>
+        private string Reason(string artist, string? genre)
+        {
+            if (!reasons.TryGetValue((artist, genre), out var reason))
+            {
+                reason = genre is null ? $"because you play {artist}" : $"because you play {artist}; a step into {genre}";
+                reasons[(artist, genre)] = reason;
+            }
+            return reason;
         }
 
         private string NearestTopArtist(int track)

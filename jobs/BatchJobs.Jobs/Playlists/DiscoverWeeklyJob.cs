@@ -15,6 +15,12 @@ namespace BatchJobs.Jobs.Playlists;
 /// </summary>
 public sealed class DiscoverWeeklyJob : IJob
 {
+    /// <summary>Rows per Parquet row group of the output.</summary>
+    private const int RowGroupRows = 500_000;
+
+    /// <summary>The <c>source</c> column's value of each <see cref="PickSource"/>, made once rather than per row.</summary>
+    private static readonly string[] SourceNames = Enum.GetValues<PickSource>().Select(s => s.ToString().ToLowerInvariant()).ToArray();
+
     public string Name => "discover-weekly";
 
     public async Task RunAsync(JobContext context, CancellationToken cancellationToken)
@@ -52,6 +58,7 @@ public sealed class DiscoverWeeklyJob : IJob
         staged.Statistics["previously_played_rows"] = PreviouslyPlayed(playlists, history);
         await context.Log.WriteLineAsync($"discover_weekly {week:yyyy-MM-dd}: {rows} rows for {users.Count} users, {staged.Statistics["fallback_users"]} on the fallback, " +
             $"{staged.Statistics["short_users"]} short, {flagged.Count} flagged tracks active");
+        await context.Log.WriteLineAsync($"written in {clock.Elapsed.TotalSeconds:F2} s");
         await context.PublishAsync([staged], cancellationToken);
         await context.Log.WriteLineAsync($"published in {clock.Elapsed.TotalSeconds:F2} s");
     }
@@ -104,16 +111,27 @@ public sealed class DiscoverWeeklyJob : IJob
     private static async Task WriteAsync(Core.Snapshots.StagedSnapshot staged, DiscoverWeeklyRows playlists, EmbeddingTable users, EmbeddingTable tracks,
         CancellationToken cancellationToken)
     {
-        var rows = playlists.Total;
-        var userIds = new string?[rows];
-        var positions = new int[rows];
-        var trackIds = new string?[rows];
-        var artistIds = new string?[rows];
-        var scores = new float[rows];
-        var sources = new string?[rows];
-        var reasons = new string?[rows];
+        // Row groups of whole users, so that the writer (which encodes a row group in memory) never holds the run at once.
+        var capacity = Math.Max(RowGroupRows, playlists.Length);
+        var userIds = new string?[capacity];
+        var positions = new int[capacity];
+        var trackIds = new string?[capacity];
+        var artistIds = new string?[capacity];
+        var scores = new float[capacity];
+        var sources = new string?[capacity];
+        var reasons = new string?[capacity];
+        Array[] columns = [userIds, positions, trackIds, artistIds, scores, sources, reasons];
+        await using var writer = await ParquetTableWriter.CreateAsync(staged.FilePath("part-00000.parquet"), staged.Contract.Schema, cancellationToken);
         var next = 0;
+        var groups = 0;
         for (var u = 0; u < playlists.Users; u++)
+        {
+            if (next > 0 && next + playlists.Counts[u] > capacity)
+            {
+                await writer.WriteRowGroupAsync(next, columns, cancellationToken);
+                groups++;
+                next = 0;
+            }
             for (var p = 0; p < playlists.Counts[u]; p++, next++)
             {
                 var slot = u * playlists.Length + p;
@@ -123,10 +141,10 @@ public sealed class DiscoverWeeklyJob : IJob
                 trackIds[next] = tracks.Ids[t];
                 artistIds[next] = tracks.ArtistIds![t];
                 scores[next] = playlists.Scores[slot];
-                sources[next] = playlists.Sources[slot].ToString().ToLowerInvariant();
+                sources[next] = SourceNames[(int)playlists.Sources[slot]];
                 reasons[next] = playlists.Reasons[slot];
             }
-        await using var writer = await ParquetTableWriter.CreateAsync(staged.FilePath("part-00000.parquet"), staged.Contract.Schema, cancellationToken);
-        await writer.WriteRowGroupAsync(rows, [userIds, positions, trackIds, artistIds, scores, sources, reasons], cancellationToken);
+        }
+        if (next > 0 || groups == 0) await writer.WriteRowGroupAsync(next, columns, cancellationToken);
     }
 }

@@ -62,22 +62,32 @@ public sealed class ListeningHistory
         for (var i = 0; i < userRows.Count; i++)
             if (userRows[i] >= 0 && trackRows[i] >= 0) plays[next[userRows[i]]++] = new Play(affinity[i], trackRows[i], streamCounts[i], skipCounts[i]);
         for (var u = 0; u < users; u++)
-            plays.AsSpan(offsets[u], offsets[u + 1] - offsets[u]).Sort(static (x, y) => x.Affinity != y.Affinity ? y.Affinity.CompareTo(x.Affinity) : x.Track.CompareTo(y.Track));
+            plays.AsSpan(offsets[u], offsets[u + 1] - offsets[u]).Sort(default(PlayOrder));
         return new ListeningHistory(offsets, plays.Select(p => p.Track).ToArray(), plays.Select(p => p.Affinity).ToArray(),
             plays.Select(p => p.Streams).ToArray(), plays.Select(p => p.Skips).ToArray());
     }
 
     private readonly record struct Play(float Affinity, int Track, int Streams, int Skips);
 
+    /// <summary>Affinity descending, then track ascending; a struct so that the sort inlines it.</summary>
+    private readonly struct PlayOrder : IComparer<Play>
+    {
+        public int Compare(Play x, Play y) => x.Affinity != y.Affinity ? y.Affinity.CompareTo(x.Affinity) : x.Track.CompareTo(y.Track);
+    }
+
     /// <summary>Reads the affinity files, mapping ids through the embeddings' indices (unknown ids are left out).</summary>
     public static async Task<ListeningHistory> ReadAsync(IReadOnlyList<string> files, IReadOnlyDictionary<string, int> userIndex,
         IReadOnlyDictionary<string, int> trackIndex, CancellationToken cancellationToken)
     {
-        var users = new List<int>();
-        var tracks = new List<int>();
-        var affinity = new List<float>();
-        var streams = new List<int>();
-        var skips = new List<int>();
+        // Sized from the files' footers: at millions of rows, growing lists would copy and hold twice as much.
+        var total = 0;
+        foreach (var file in files) total = checked(total + (int)await Core.Tables.ParquetRows.CountRowsAsync(file, cancellationToken));
+        var users = new int[total];
+        var tracks = new int[total];
+        var affinity = new float[total];
+        var streams = new int[total];
+        var skips = new int[total];
+        var next = 0;
         foreach (var file in files)
         {
             await using var reader = await ParquetReader.CreateAsync(file, cancellationToken: cancellationToken);
@@ -89,24 +99,41 @@ public sealed class ListeningHistory
                 var rows = checked((int)group.RowCount);
                 var userIds = new string?[rows];
                 var trackIds = new string?[rows];
-                var values = new double?[rows];
-                var streamValues = new long?[rows];
-                var skipValues = new long?[rows];
                 await group.ReadAsync(Field("user_id"), userIds.AsMemory(), cancellationToken: cancellationToken);
                 await group.ReadAsync(Field("track_id"), trackIds.AsMemory(), cancellationToken: cancellationToken);
-                await group.ReadAsync<double>(Field("affinity"), values.AsMemory(), cancellationToken: cancellationToken);
-                await group.ReadAsync<long>(Field("streams"), streamValues.AsMemory(), cancellationToken: cancellationToken);
-                await group.ReadAsync<long>(Field("skips"), skipValues.AsMemory(), cancellationToken: cancellationToken);
-                for (var i = 0; i < rows; i++)
+                var values = await ReadNumbersAsync<double>(group, Field("affinity"), rows, cancellationToken);
+                var streamValues = await ReadNumbersAsync<long>(group, Field("streams"), rows, cancellationToken);
+                var skipValues = await ReadNumbersAsync<long>(group, Field("skips"), rows, cancellationToken);
+                for (var i = 0; i < rows; i++, next++)
                 {
-                    users.Add(userIndex.TryGetValue(userIds[i]!, out var u) ? u : -1);
-                    tracks.Add(trackIndex.TryGetValue(trackIds[i]!, out var t) ? t : -1);
-                    affinity.Add((float)(values[i] ?? 0));
-                    streams.Add((int)(streamValues[i] ?? 0));
-                    skips.Add((int)(skipValues[i] ?? 0));
+                    users[next] = userIndex.TryGetValue(userIds[i]!, out var u) ? u : -1;
+                    tracks[next] = trackIndex.TryGetValue(trackIds[i]!, out var t) ? t : -1;
+                    affinity[next] = (float)values[i];
+                    streams[next] = (int)streamValues[i];
+                    skips[next] = (int)skipValues[i];
                 }
             }
         }
         return Build(userIndex.Count, users, tracks, affinity, streams, skips);
+    }
+
+    /// <summary>
+    /// A numeric column of a row group, nulls as 0. DuckDB writes optional columns and the Parquet table writer required
+    /// ones (the contract's nullable: false); Parquet.Net 6.1 must read each through its own overload — the nullable one
+    /// on a required column returns random nulls (regression: a history that changed from one read to the next).
+    /// </summary>
+    private static async Task<T[]> ReadNumbersAsync<T>(ParquetRowGroupReader group, DataField field, int rows, CancellationToken cancellationToken)
+        where T : struct
+    {
+        var values = new T[rows];
+        if (!field.IsNullable)
+        {
+            await group.ReadAsync<T>(field, values.AsMemory(), cancellationToken: cancellationToken);
+            return values;
+        }
+        var nullable = new T?[rows];
+        await group.ReadAsync<T>(field, nullable.AsMemory(), cancellationToken: cancellationToken);
+        for (var i = 0; i < rows; i++) values[i] = nullable[i] ?? default;
+        return values;
     }
 }

@@ -7,6 +7,7 @@ namespace BatchJobs.Jobs.Playlists;
 public sealed class RerankCandidates
 {
     private int capacity;
+    private float[]? source;
 
     public RerankCandidates(int factors, int capacity = 64)
     {
@@ -37,8 +38,11 @@ public sealed class RerankCandidates
     /// <summary>Whether the candidate comes from a cluster adjacent to the user's.</summary>
     public bool[] Adjacent { get; private set; } = [];
 
-    /// <summary>Unit vectors, <see cref="Factors"/> per candidate, for similarity between picks.</summary>
+    /// <summary>Unit vectors, <see cref="Factors"/> per candidate, for similarity between picks (candidates added with a copy).</summary>
     public float[] Vectors { get; private set; } = [];
+
+    /// <summary>The matrix row of each candidate added by row.</summary>
+    internal int[] SourceRows { get; private set; } = [];
 
     /// <summary>The most picks of each per-user cluster number.</summary>
     public int[] ClusterCaps { get; private set; } = [];
@@ -55,15 +59,57 @@ public sealed class RerankCandidates
     /// <summary>Re-ranking scratch: picks per cluster slot.</summary>
     internal int[] ClusterPicks { get; private set; } = [];
 
+    /// <summary>Re-ranking scratch: how many of the picks so far each candidate has been compared with.</summary>
+    internal int[] Compared { get; private set; } = [];
+
+    /// <summary>Re-ranking scratch: an upper bound of each candidate's value (its value when last computed).</summary>
+    internal float[] Bound { get; private set; } = [];
+
+    /// <summary>Re-ranking scratch: the heap of candidates whose cluster is below its cap.</summary>
+    internal int[] OpenHeap { get; private set; } = [];
+
+    /// <summary>Re-ranking scratch: the heap of candidates whose cluster reached its cap.</summary>
+    internal int[] CappedHeap { get; private set; } = [];
+
+    /// <summary>Re-ranking scratch: values of the candidates a step scores.</summary>
+    internal float[] Scratch { get; private set; } = [];
+
     /// <summary>Empties the list, keeping room for <paramref name="candidates"/> candidates.</summary>
     public void Reset(int candidates)
     {
         if (candidates > capacity) Grow(Math.Max(candidates, capacity * 2));
         Count = 0;
+        source = null;
     }
 
     /// <summary>Appends a candidate and returns its index; its vector is copied.</summary>
     public int Add(float relevance, float boost, float popularity, int artistSlot, int clusterSlot, bool adjacent, ReadOnlySpan<float> unitVector)
+    {
+        if (source is not null) throw new InvalidOperationException("this list reads its vectors in place from one matrix; add every candidate by row");
+        var i = Append(relevance, boost, popularity, artistSlot, clusterSlot, adjacent);
+        unitVector.CopyTo(Vectors.AsSpan(i * Factors, Factors));
+        return i;
+    }
+
+    /// <summary>
+    /// Appends a candidate whose unit vector is row <paramref name="row"/> of <paramref name="unitVectors"/> (row-major,
+    /// <see cref="Factors"/> per row) and returns its index. The row is read in place, not copied, and only if re-ranking
+    /// compares the candidate at all; every candidate of the list must then come from the same matrix.
+    /// </summary>
+    public int Add(float relevance, float boost, float popularity, int artistSlot, int clusterSlot, bool adjacent, float[] unitVectors, int row)
+    {
+        if (Count > 0 && !ReferenceEquals(source, unitVectors))
+            throw new InvalidOperationException("candidates added by row must all come from one matrix, and not mix with copied vectors");
+        source = unitVectors;
+        var i = Append(relevance, boost, popularity, artistSlot, clusterSlot, adjacent);
+        SourceRows[i] = row;
+        return i;
+    }
+
+    /// <summary>The unit vector of candidate <paramref name="c"/>.</summary>
+    public ReadOnlySpan<float> VectorOf(int c) => source is null ? Vectors.AsSpan(c * Factors, Factors) : source.AsSpan(SourceRows[c] * Factors, Factors);
+
+    private int Append(float relevance, float boost, float popularity, int artistSlot, int clusterSlot, bool adjacent)
     {
         if (Count == capacity) Grow(capacity * 2);
         var i = Count++;
@@ -73,7 +119,6 @@ public sealed class RerankCandidates
         ArtistSlot[i] = artistSlot;
         ClusterSlot[i] = clusterSlot;
         Adjacent[i] = adjacent;
-        unitVector.CopyTo(Vectors.AsSpan(i * Factors, Factors));
         return i;
     }
 
@@ -91,7 +136,13 @@ public sealed class RerankCandidates
         Picked = Resize(Picked, size);
         ArtistPicks = Resize(ArtistPicks, size);
         ClusterPicks = Resize(ClusterPicks, size);
+        Compared = Resize(Compared, size);
+        Bound = Resize(Bound, size);
+        OpenHeap = Resize(OpenHeap, size);
+        CappedHeap = Resize(CappedHeap, size);
+        Scratch = Resize(Scratch, size);
         Vectors = Resize(Vectors, size * Factors);
+        SourceRows = Resize(SourceRows, size);
     }
 
     private static T[] Resize<T>(T[] array, int size)

@@ -5,15 +5,21 @@ namespace BatchJobs.Scoring.TopK;
 /// exactly, against the items of its best clusters only (see <see cref="Routing"/>).
 /// </summary>
 /// <remarks>
-/// A chunk of users is routed to clusters first, then each cluster is scored against all the chunk's users
-/// that chose it, so the arithmetic still runs as the blocked kernel over packed tiles rather than one user at
-/// a time. A user's clusters are visited in cluster order whatever the schedule, so the output does not
-/// depend on the thread count.
+/// <para>A chunk of users is routed to clusters first, then each cluster is scored against all the chunk's
+/// users that chose it, eight at a time, so the arithmetic still runs as the register-blocked kernel over
+/// packed item tiles (a small GEMM per cluster) rather than one user at a time.</para>
+/// <para>Each user's lead clusters (its best few) are scored first for the whole chunk, then every list is
+/// cut back to about k so its threshold is close to final; the remaining probes then append only what beats
+/// it. The candidates a user keeps are the exact best of the items of its probed clusters whatever the order
+/// of scoring, so the output does not depend on the phases, the chunking or the thread count.</para>
 /// </remarks>
 internal static unsafe class ApproximateScorer
 {
-    /// <summary>Users per work item: enough that each cluster is scored against several micro-rows at once.</summary>
-    private const int UsersPerChunk = 256;
+    /// <summary>
+    /// Users per work item: enough that most clusters are chosen by several kernel rows of users, so that few
+    /// rows are partly empty; the candidate buffers of a chunk (about 18 MB at k = 500) bound it.
+    /// </summary>
+    private const int UsersPerChunk = 1024;
 
     /// <summary>Throws when the approximate settings are out of range.</summary>
     public static void Validate(ApproximateTopKOptions options)
@@ -51,13 +57,18 @@ internal static unsafe class ApproximateScorer
                 nameof(options));
         }
 
-        var layout = new Layout(items, clusters, Math.Min(items.Rows, (long)k * options.CandidateMultiplier));
+        // Centroids must be the means of the vectors actually scored (normalised ones for cosine); clusters
+        // trained here already are, given ones may come from other vectors.
+        var layout = new Layout(items, clusters, recomputeCentroids: options.Clusters is not null);
+        var candidateTarget = Math.Min(items.Rows, (long)k * options.CandidateMultiplier);
+        var probes = (int)Math.Clamp((candidateTarget * layout.ClusterCount + items.Rows - 1) / items.Rows, 1, layout.ClusterCount);
         var chunkCount = (users.Rows + UsersPerChunk - 1) / UsersPerChunk;
+        var chunkSize = Math.Min(UsersPerChunk, users.Rows);
         var nextChunk = -1;
         workers = Math.Min(workers, chunkCount);
         Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, _ =>
         {
-            var worker = new Worker(users, layout, new CandidateLists(UsersPerChunk, k, items.Rows, exclusions, excludeSelf));
+            var worker = new Worker(users, layout, probes, new CandidateLists(chunkSize, k, items.Rows, exclusions, excludeSelf), chunkSize);
             int chunk;
             while ((chunk = Interlocked.Increment(ref nextChunk)) < chunkCount)
             {
@@ -67,25 +78,41 @@ internal static unsafe class ApproximateScorer
         });
     }
 
-    /// <summary>The items packed cluster after cluster, and the centroids; shared by all workers.</summary>
+    /// <summary>The non-empty clusters' items packed cluster after cluster, and their centroids; shared by all workers.</summary>
     private sealed class Layout
     {
-        public Layout(FactorMatrix items, ItemClusters clusters, long candidateTarget)
+        public Layout(FactorMatrix items, ItemClusters clusters, bool recomputeCentroids)
         {
-            ClusterCount = clusters.ClusterCount;
-            CandidateTarget = candidateTarget;
-            // Centroids are the means of the vectors actually scored (normalised ones for cosine), whatever
-            // the clusters were trained on.
-            var centroids = new float[ClusterCount * items.Columns];
-            ItemClusters.UpdateCentroids(items, clusters.Assignments, ClusterCount, centroids);
-            Centroids = ItemPanels.InRowOrder(new FactorMatrix(centroids, ClusterCount, items.Columns));
-            (Items, FirstTiles, Sizes) = PackByCluster(items, clusters.Assignments, ClusterCount);
+            var factors = items.Columns;
+            var allSizes = new int[clusters.ClusterCount];
+            foreach (var cluster in clusters.Assignments) allSizes[cluster]++;
+            var all = clusters.Centroids;
+            if (recomputeCentroids)
+            {
+                var means = new float[clusters.ClusterCount * factors];
+                ItemClusters.UpdateCentroids(items, clusters.Assignments, clusters.ClusterCount, means);
+                all = means;
+            }
+
+            // Empty clusters are dropped, so that routing never has to skip one.
+            var index = new int[clusters.ClusterCount];
+            var centroids = new List<float>();
+            var sizes = new List<int>();
+            for (var cluster = 0; cluster < clusters.ClusterCount; cluster++)
+            {
+                index[cluster] = allSizes[cluster] > 0 ? sizes.Count : -1;
+                if (allSizes[cluster] == 0) continue;
+                sizes.Add(allSizes[cluster]);
+                centroids.AddRange(all.Slice(cluster * factors, factors));
+            }
+            ClusterCount = sizes.Count;
+            Sizes = sizes.ToArray();
+            Centroids = ItemPanels.InRowOrder(new FactorMatrix(centroids.ToArray(), ClusterCount, factors));
+            (Items, FirstTiles) = PackByCluster(items, clusters.Assignments, index, Sizes);
         }
 
+        /// <summary>Non-empty clusters.</summary>
         public int ClusterCount { get; }
-
-        /// <summary>Items each user should have scored, at least.</summary>
-        public long CandidateTarget { get; }
 
         public ItemPanels Centroids { get; }
 
@@ -98,45 +125,52 @@ internal static unsafe class ApproximateScorer
     }
 
     /// <summary>One thread's scratch, allocated once and reused for every chunk.</summary>
-    private sealed class Worker(FactorMatrix users, Layout layout, CandidateLists lists)
+    private sealed class Worker(FactorMatrix users, Layout layout, int probes, CandidateLists lists, int maxUsers)
     {
-        private readonly Routing _route = new(UsersPerChunk, layout.ClusterCount);
-        private readonly float[] _packed = GC.AllocateArray<float>(UsersPerChunk * users.Columns, pinned: true);
-        private readonly float[] _centroidScores = GC.AllocateArray<float>(UsersPerChunk * layout.Centroids.ItemIds.Length, pinned: true);
-        private readonly int[] _global = GC.AllocateArray<int>(UsersPerChunk, pinned: true);
-        private readonly float[] _rowPacked = GC.AllocateArray<float>(TileKernel.Rows * users.Columns, pinned: true);
-        private readonly int[] _rowLocal = GC.AllocateArray<int>(TileKernel.Rows, pinned: true);
-        private readonly int[] _rowGlobal = GC.AllocateArray<int>(TileKernel.Rows, pinned: true);
-        private readonly float[] _rowThresholds = GC.AllocateArray<float>(TileKernel.Rows, pinned: true);
+        private readonly Routing _route = new(maxUsers, layout.ClusterCount);
+        private readonly float[] _packed = GC.AllocateArray<float>(TileKernel.Rows * users.Columns, pinned: true);
+        private readonly float[] _centroidScores = GC.AllocateArray<float>(
+            (maxUsers + TileKernel.Rows) * layout.Centroids.ItemIds.Length, pinned: true);
+        private readonly int[] _global = GC.AllocateArray<int>(maxUsers + TileKernel.Rows, pinned: true);
+        private readonly float[] _zeros = GC.AllocateArray<float>(users.Columns, pinned: true);
 
         public void Score(int first, int count, TopKResult result)
         {
             var factors = users.Columns;
+            fixed (float* userValues = users.Values.Span)
             fixed (float* packed = _packed)
             fixed (float* scores = _centroidScores)
             fixed (int* global = _global)
+            fixed (float* zeros = _zeros)
             {
                 // Route: every user against every centroid, then its best clusters.
-                for (var user = 0; user < UsersPerChunk; user++) global[user] = user < count ? first + user : -1;
+                for (var user = 0; user < count + TileKernel.Rows; user++) global[user] = user < count ? first + user : -1;
                 var store = new ScoreMatrixSink { RowStride = layout.Centroids.ItemIds.Length };
                 for (var row = 0; row < count; row += TileKernel.Rows)
                 {
-                    TileKernel.PackRows(users.Values.Span, factors, global + row, packed + row * factors);
+                    TileKernel.PackRows(users.Values.Span, factors, global + row, packed);
                     store.Destination = scores + (long)row * store.RowStride;
-                    TileKernel.Score(packed + row * factors, layout.Centroids.Tiles, layout.Centroids.TileCount, factors, ref store);
+                    TileKernel.Score(packed, layout.Centroids.Tiles, layout.Centroids.TileCount, factors, ref store);
                 }
-                _route.Build(new ReadOnlySpan<float>(scores, count * store.RowStride), store.RowStride, count,
-                    layout.Sizes, layout.CandidateTarget);
                 lists.Reset(first, count);
-            }
+                _route.Build(new ReadOnlySpan<float>(scores, count * store.RowStride), store.RowStride, count, layout.Sizes, probes, lists.Keep);
 
-            // Score: each cluster against the users that chose it, in cluster order.
-            for (var cluster = 0; cluster < layout.ClusterCount; cluster++)
-            {
-                var chosenBy = _route.UsersOf(cluster);
-                for (var start = 0; start < chosenBy.Length; start += TileKernel.Rows)
+                // Score: each cluster against the users that chose it, in cluster order; lead clusters first.
+                var chunk = new Chunk { Users = userValues + (long)first * factors, Zeros = zeros, Scratch = packed };
+                for (var phase = 0; phase < 2; phase++)
                 {
-                    ScoreCluster(cluster, first, chosenBy[start..Math.Min(chosenBy.Length, start + TileKernel.Rows)]);
+                    for (var cluster = 0; cluster < layout.ClusterCount; cluster++)
+                    {
+                        var chosenBy = _route.UsersOf(phase, cluster);
+                        for (var start = 0; start < chosenBy.Length; start += TileKernel.Rows)
+                        {
+                            ScoreCluster(cluster, chosenBy[start..Math.Min(chosenBy.Length, start + TileKernel.Rows)], chunk);
+                        }
+                    }
+                    if (phase == 0)
+                    {
+                        for (var user = 0; user < count; user++) lists.Tighten(user);
+                    }
                 }
             }
 
@@ -144,46 +178,55 @@ internal static unsafe class ApproximateScorer
         }
 
         /// <summary>Scores up to one kernel row of the chunk's users against one cluster.</summary>
-        private void ScoreCluster(int cluster, int first, ReadOnlySpan<int> chunkUsers)
+        private void ScoreCluster(int cluster, ReadOnlySpan<int> chunkUsers, in Chunk chunk)
         {
-            fixed (float* packed = _rowPacked)
-            fixed (int* local = _rowLocal)
-            fixed (int* global = _rowGlobal)
-            fixed (float* thresholds = _rowThresholds)
+            var rows = stackalloc float*[TileKernel.Rows];
+            var local = stackalloc int[TileKernel.Rows];
+            var thresholds = stackalloc float[TileKernel.Rows];
+            for (var row = 0; row < TileKernel.Rows; row++)
             {
-                for (var row = 0; row < TileKernel.Rows; row++)
-                {
-                    var user = row < chunkUsers.Length ? chunkUsers[row] : lists.PaddingUser;
-                    local[row] = user;
-                    global[row] = user != lists.PaddingUser ? first + user : -1;
-                    thresholds[row] = lists.Thresholds[user];
-                }
-                TileKernel.PackRows(users.Values.Span, users.Columns, global, packed);
-                var sink = new TopKSink
-                {
-                    Lists = lists,
-                    ItemIds = layout.Items.ItemIdPointer,
-                    RowUsers = local,
-                    RowThresholds = thresholds,
-                    FirstPosition = layout.FirstTiles[cluster] * TileKernel.Columns,
-                };
-                sink.Bind();
-                TileKernel.Score(
-                    packed, layout.Items.Tiles + (long)layout.FirstTiles[cluster] * layout.Items.TileStride,
-                    layout.FirstTiles[cluster + 1] - layout.FirstTiles[cluster], users.Columns, ref sink);
+                var user = row < chunkUsers.Length ? chunkUsers[row] : lists.PaddingUser;
+                local[row] = user;
+                rows[row] = row < chunkUsers.Length ? chunk.Users + (long)user * users.Columns : chunk.Zeros;
+                thresholds[row] = lists.Thresholds[user];
             }
+            var sink = new TopKSink
+            {
+                Lists = lists,
+                ItemIds = layout.Items.ItemIdPointer,
+                RowUsers = local,
+                RowThresholds = thresholds,
+                FirstPosition = layout.FirstTiles[cluster] * TileKernel.Columns,
+            };
+            sink.Bind();
+            TileKernel.ScoreRows(
+                rows, chunk.Scratch, layout.Items.Tiles + (long)layout.FirstTiles[cluster] * layout.Items.TileStride,
+                layout.FirstTiles[cluster + 1] - layout.FirstTiles[cluster], users.Columns, ref sink);
         }
     }
 
-    /// <summary>
-    /// Packs the items cluster after cluster, each cluster padded to whole tiles; returns the panels, the first
-    /// tile of each cluster (plus the end) and each cluster's size.
-    /// </summary>
-    private static (ItemPanels Panels, int[] FirstTiles, int[] Sizes) PackByCluster(
-        FactorMatrix items, ReadOnlySpan<int> assignments, int clusterCount)
+    /// <summary>Pinned addresses for scoring one chunk.</summary>
+    private readonly struct Chunk
     {
-        var sizes = new int[clusterCount];
-        foreach (var cluster in assignments) sizes[cluster]++;
+        /// <summary>The factors of the chunk's first user.</summary>
+        public float* Users { get; init; }
+
+        /// <summary>A row of zeros for kernel rows without a user.</summary>
+        public float* Zeros { get; init; }
+
+        /// <summary>Room for one packed kernel row of users (used without AVX-512).</summary>
+        public float* Scratch { get; init; }
+    }
+
+    /// <summary>
+    /// Packs the items cluster after cluster (<paramref name="index"/> maps a cluster to its place, -1 for
+    /// empty ones), each cluster padded to whole tiles; returns the panels and the first tile of each cluster,
+    /// plus the end.
+    /// </summary>
+    private static (ItemPanels Panels, int[] FirstTiles) PackByCluster(
+        FactorMatrix items, ReadOnlySpan<int> assignments, ReadOnlySpan<int> index, ReadOnlySpan<int> sizes)
+    {
+        var clusterCount = sizes.Length;
         var firstTiles = new int[clusterCount + 1];
         for (var cluster = 0; cluster < clusterCount; cluster++)
         {
@@ -193,7 +236,7 @@ internal static unsafe class ApproximateScorer
         ids.AsSpan().Fill(-1);
         var next = new int[clusterCount];
         for (var cluster = 0; cluster < clusterCount; cluster++) next[cluster] = firstTiles[cluster] * TileKernel.Columns;
-        for (var item = 0; item < assignments.Length; item++) ids[next[assignments[item]]++] = item;
-        return (ItemPanels.Pack(items, ids), firstTiles, sizes);
+        for (var item = 0; item < assignments.Length; item++) ids[next[index[assignments[item]]]++] = item;
+        return (ItemPanels.Pack(items, ids), firstTiles);
     }
 }

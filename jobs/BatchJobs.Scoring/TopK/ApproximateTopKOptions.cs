@@ -3,10 +3,11 @@ namespace BatchJobs.Scoring.TopK;
 /// <summary>Settings of <see cref="TopKMode.Approximate"/>: how items are clustered and how many are scored.</summary>
 /// <remarks>
 /// Each user is scored against the cluster centroids; the user's best clusters, as many as hold
-/// <see cref="CandidateMultiplier"/> x k items on average (more when those hold fewer), are then scored
-/// exactly and the rest skipped. More candidates raise recall and cost proportionally. Defaults give a
-/// recall@500 of about 0.97 against the exact mode on clustered synthetic factors (the benchmark); measure
-/// on real factors before relying on a figure.
+/// <see cref="CandidateMultiplier"/> x k items on average (more when those hold fewer than the user's k plus
+/// exclusions), are then scored exactly and the rest skipped. More candidates raise recall and cost
+/// proportionally. Defaults give a recall@500 of about 0.96 against the exact mode on clustered synthetic
+/// factors (the benchmark: 0.9635 for 100,000 users x 50,000 items); measure on real factors before relying on
+/// a figure.
 /// </remarks>
 public sealed record ApproximateTopKOptions
 {

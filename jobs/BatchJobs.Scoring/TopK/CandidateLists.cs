@@ -67,6 +67,9 @@ internal sealed unsafe class CandidateLists
             (maxUsers + TileKernel.Rows) / TileKernel.Rows * TileKernel.Rows, pinned: true);
     }
 
+    /// <summary>Per chunk user, how many candidates its list keeps: k plus its exclusions, at most the catalogue.</summary>
+    public ReadOnlySpan<int> Keep => _keep;
+
     /// <summary>The list that tile rows without a user write to; it is never drained.</summary>
     public int PaddingUser { get; }
 
@@ -132,18 +135,23 @@ internal sealed unsafe class CandidateLists
         // Keeping up to half the buffer saves most of an exact selection and still frees the other half.
         var keep = _keep[user];
         var keys = LoadKeys(user);
-        var kept = ScoreKeys.KeepAtLeast(keys, keep, _fillAt[user] / 2, _greater, _less);
-        var offset = _offsets[user];
-        var lowest = ulong.MaxValue;
-        for (var i = 0; i < kept; i++)
-        {
-            var key = keys[i];
-            lowest = Math.Min(lowest, key);
-            _scores[offset + i] = ScoreKeys.Score(key);
-            _items[offset + i] = ScoreKeys.Item(key);
-        }
-        _counts[user] = kept;
-        Thresholds[user] = ScoreKeys.Score(lowest);
+        StoreKeys(user, keys[..ScoreKeys.KeepAtLeast(keys, keep, _fillAt[user] / 2, _greater, _less)]);
+    }
+
+    /// <summary>
+    /// Cuts <paramref name="user"/>'s buffer back to little more than the candidates it keeps, so that its
+    /// threshold rises to about its k-th best score so far; does nothing while it holds fewer.
+    /// </summary>
+    /// <remarks>
+    /// For a scorer that visits a user's most promising items first: every later item that cannot make the
+    /// list is then rejected by the threshold instead of taking buffer room.
+    /// </remarks>
+    public void Tighten(int user)
+    {
+        var keep = _keep[user];
+        if (_counts[user] <= keep) return;
+        var keys = LoadKeys(user);
+        StoreKeys(user, keys[..ScoreKeys.KeepAtLeast(keys, keep, keep + keep / 8, _greater, _less)]);
     }
 
     /// <summary>
@@ -177,6 +185,45 @@ internal sealed unsafe class CandidateLists
         foreach (var item in excluded) _excluded[item >> 6] = 0;
         if (_excludeSelf) _excluded[globalUser >> 6] = 0;
         return count;
+    }
+
+    /// <summary>
+    /// Makes <paramref name="keys"/> (non-empty) <paramref name="user"/>'s candidates and raises its threshold to the
+    /// lowest of them.
+    /// </summary>
+    private void StoreKeys(int user, ReadOnlySpan<ulong> keys)
+    {
+        var offset = _offsets[user];
+        var lowest = ulong.MaxValue;
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            fixed (ulong* source = keys)
+            fixed (float* scores = &_scores[offset])
+            fixed (int* items = &_items[offset])
+            {
+                var lowestVector = Vector512<ulong>.AllBitsSet;
+                for (; i + 16 <= keys.Length; i += 16)
+                {
+                    var low = Vector512.Load(source + i);
+                    var high = Vector512.Load(source + i + 8);
+                    lowestVector = Vector512.Min(lowestVector, Vector512.Min(low, high));
+                    var (score, item) = ScoreKeys.Split(low, high);
+                    score.Store(scores + i);
+                    item.Store(items + i);
+                }
+                for (var lane = 0; lane < 8; lane++) lowest = Math.Min(lowest, lowestVector[lane]);
+            }
+        }
+        for (; i < keys.Length; i++)
+        {
+            var key = keys[i];
+            lowest = Math.Min(lowest, key);
+            _scores[offset + i] = ScoreKeys.Score(key);
+            _items[offset + i] = ScoreKeys.Item(key);
+        }
+        _counts[user] = keys.Length;
+        Thresholds[user] = ScoreKeys.Score(lowest);
     }
 
     /// <summary>The keys (<see cref="ScoreKeys.Create(float, int)"/>) of <paramref name="user"/>'s candidates, in scratch.</summary>

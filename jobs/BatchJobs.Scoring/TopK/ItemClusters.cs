@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace BatchJobs.Scoring.TopK;
 
@@ -122,18 +122,17 @@ public sealed class ItemClusters
         var sample = new FactorMatrix(sampleValues, sampleSize, factors);
         var centroids = SeedCentroids(sample, clusterCount, random);
 
-        var points = Augment(sample);
         var sampleAssignments = new int[sampleSize];
         sampleAssignments.AsSpan().Fill(-1);
         for (var iteration = 0; iteration < iterations; iteration++)
         {
-            var nearest = AssignNearest(points, centroids, clusterCount, workers);
+            var nearest = AssignNearest(sample, centroids, clusterCount, workers);
             if (nearest.AsSpan().SequenceEqual(sampleAssignments)) break;
             sampleAssignments = nearest;
             UpdateCentroids(sample, sampleAssignments, clusterCount, centroids);
         }
 
-        var assignments = AssignNearest(Augment(items), centroids, clusterCount, workers);
+        var assignments = AssignNearest(items, centroids, clusterCount, workers);
         UpdateCentroids(items, assignments, clusterCount, centroids);
         return new ItemClusters(assignments, centroids, clusterCount, factors);
     }
@@ -157,8 +156,7 @@ public sealed class ItemClusters
             var total = 0.0;
             for (var point = 0; point < candidates; point++)
             {
-                var distance = TensorPrimitives.Distance(sample.Row(point), sample.Row(chosen));
-                nearest[point] = Math.Min(nearest[point], (double)distance * distance);
+                nearest[point] = Math.Min(nearest[point], SquaredDistance(sample.Row(point), sample.Row(chosen)));
                 total += nearest[point];
             }
             // Duplicates of chosen points have distance 0 and are never drawn while another point is left.
@@ -171,66 +169,77 @@ public sealed class ItemClusters
         return centroids;
     }
 
-    /// <summary>The points with one more factor, 1, for <see cref="AssignNearest"/>.</summary>
-    internal static FactorMatrix Augment(FactorMatrix points)
+    /// <summary>The squared Euclidean distance between two rows of equal length, summed in double.</summary>
+    internal static double SquaredDistance(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
-        var factors = points.Columns;
-        var values = new float[(long)points.Rows * (factors + 1)];
-        for (var row = 0; row < points.Rows; row++)
+        var sum = 0.0;
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated && a.Length >= Vector512<float>.Count)
         {
-            points.Row(row).CopyTo(values.AsSpan(row * (factors + 1), factors));
-            values[row * (factors + 1) + factors] = 1f;
+            var squares = Vector512<float>.Zero;
+            for (; i + Vector512<float>.Count <= a.Length; i += Vector512<float>.Count)
+            {
+                var difference = Vector512.Create(a[i..]) - Vector512.Create(b[i..]);
+                squares = Vector512.FusedMultiplyAdd(difference, difference, squares);
+            }
+            sum = Vector512.Sum(squares);
         }
-        return new FactorMatrix(values, points.Rows, factors + 1);
+        for (; i < a.Length; i++)
+        {
+            double difference = a[i] - b[i];
+            sum += difference * difference;
+        }
+        return sum;
     }
 
-    /// <summary>
-    /// The nearest centroid (Euclidean) of every point, given augmented by <see cref="Augment"/>; ties go to
-    /// the lower cluster.
-    /// </summary>
+    /// <summary>The nearest centroid (Euclidean) of every point; ties go to the lower cluster.</summary>
     internal static unsafe int[] AssignNearest(FactorMatrix points, float[] centroids, int clusterCount, int workers)
     {
-        // The nearest centroid maximises x.c - |c|^2 / 2, a dot product once x has the constant factor 1 and
-        // c gets -|c|^2 / 2: assignment is then a top-1 of the scoring kernel.
+        // The nearest centroid maximises x.c - |c|^2 / 2: the scoring kernel's dot product plus a bias per
+        // centroid, which the sink adds, so that assignment is a top-1 of the kernel.
         const int pointsPerChunk = 64;
-        var factors = points.Columns - 1;
-        var targets = new float[clusterCount * points.Columns];
+        var factors = points.Columns;
+        var panels = ItemPanels.InRowOrder(new FactorMatrix(centroids, clusterCount, factors));
+        var bias = GC.AllocateArray<float>(panels.ItemIds.Length, pinned: true);
         for (var c = 0; c < clusterCount; c++)
         {
-            var centroid = centroids.AsSpan(c * factors, factors);
-            centroid.CopyTo(targets.AsSpan(c * points.Columns, factors));
             var squared = 0f;
-            foreach (var value in centroid) squared = MathF.FusedMultiplyAdd(value, value, squared);
-            targets[c * points.Columns + factors] = -0.5f * squared;
+            foreach (var value in centroids.AsSpan(c * factors, factors)) squared = MathF.FusedMultiplyAdd(value, value, squared);
+            bias[c] = -0.5f * squared;
         }
-        var panels = ItemPanels.InRowOrder(new FactorMatrix(targets, clusterCount, points.Columns));
 
         var assignments = new int[points.Rows];
         var chunkCount = (points.Rows + pointsPerChunk - 1) / pointsPerChunk;
         var nextChunk = -1;
         workers = Math.Min(workers, chunkCount);
+        using var pin = points.Values.Pin();
+        var values = (float*)pin.Pointer;
         Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, _ =>
         {
-            var packed = stackalloc float[TileKernel.Rows * points.Columns];
-            var rows = stackalloc int[TileKernel.Rows];
+            var scratch = stackalloc float[TileKernel.Rows * factors];
+            var zeros = stackalloc float[factors];
+            new Span<float>(zeros, factors).Clear();
+            var rows = stackalloc float*[TileKernel.Rows];
             var best = stackalloc float[TileKernel.Rows];
             var position = stackalloc int[TileKernel.Rows];
             int chunk;
-            while ((chunk = Interlocked.Increment(ref nextChunk)) < chunkCount)
+            fixed (float* biasPointer = bias)
             {
-                var end = Math.Min(points.Rows, (chunk + 1) * pointsPerChunk);
-                for (var first = chunk * pointsPerChunk; first < end; first += TileKernel.Rows)
+                while ((chunk = Interlocked.Increment(ref nextChunk)) < chunkCount)
                 {
-                    for (var row = 0; row < TileKernel.Rows; row++)
+                    var end = Math.Min(points.Rows, (chunk + 1) * pointsPerChunk);
+                    for (var first = chunk * pointsPerChunk; first < end; first += TileKernel.Rows)
                     {
-                        rows[row] = first + row < end ? first + row : -1;
-                        best[row] = float.NegativeInfinity;
-                        position[row] = -1;
+                        for (var row = 0; row < TileKernel.Rows; row++)
+                        {
+                            rows[row] = first + row < end ? values + (long)(first + row) * factors : zeros;
+                            best[row] = float.NegativeInfinity;
+                            position[row] = -1;
+                        }
+                        var sink = new NearestSink { Best = best, Position = position, Bias = biasPointer, PositionCount = clusterCount };
+                        TileKernel.ScoreRows(rows, scratch, panels.Tiles, panels.TileCount, factors, ref sink);
+                        for (var row = 0; row < TileKernel.Rows && first + row < end; row++) assignments[first + row] = position[row];
                     }
-                    TileKernel.PackRows(points.Values.Span, points.Columns, rows, packed);
-                    var sink = new NearestSink { Best = best, Position = position, PositionCount = clusterCount };
-                    TileKernel.Score(packed, panels.Tiles, panels.TileCount, points.Columns, ref sink);
-                    for (var row = 0; row < TileKernel.Rows && first + row < end; row++) assignments[first + row] = position[row];
                 }
             }
         });

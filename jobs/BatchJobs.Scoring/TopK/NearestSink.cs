@@ -5,8 +5,8 @@ using System.Runtime.Intrinsics;
 namespace BatchJobs.Scoring.TopK;
 
 /// <summary>
-/// Keeps, per tile row, the best score seen and its position: a top-1 without candidate buffers, for
-/// assigning points to their nearest centroid.
+/// Keeps, per tile row, the best score plus a bias per position and that position: a top-1 without candidate
+/// buffers, for assigning points to their nearest centroid.
 /// </summary>
 /// <remarks>
 /// Positions must arrive in ascending order (one kernel call over consecutive tiles, or calls in tile
@@ -21,6 +21,12 @@ internal unsafe struct NearestSink : ITileSink
     /// <summary>Position of each row's best score; -1 until one is seen.</summary>
     public int* Position;
 
+    /// <summary>
+    /// Added to the score of each position (as many as the kernel call's tiles hold): adding it after the
+    /// kernel rounds exactly as one more factor pair (1, bias) would.
+    /// </summary>
+    public float* Bias;
+
     /// <summary>Positions from this one on are padding and never chosen.</summary>
     public int PositionCount;
 
@@ -28,6 +34,8 @@ internal unsafe struct NearestSink : ITileSink
     public readonly void Row(int row, int tile, Vector512<float> low, Vector512<float> high)
     {
         var first = tile * TileKernel.Columns;
+        low += Vector512.Load(Bias + first);
+        high += Vector512.Load(Bias + first + 16);
         if (first + TileKernel.Columns > PositionCount)
         {
             var lanes = Vector512<int>.Indices + Vector512.Create(first);

@@ -37,6 +37,15 @@ internal static unsafe class ScoreKeys
         return (Vector512.ShiftLeft(orderedLow, 32) | itemsLow, Vector512.ShiftLeft(orderedHigh, 32) | itemsHigh);
     }
 
+    /// <summary>The scores and items of 16 keys, lanes 0-7 then 8-15: the inverse of <see cref="Create(Vector512{float}, Vector512{int})"/>.</summary>
+    public static (Vector512<float> Scores, Vector512<int> Items) Split(Vector512<ulong> low, Vector512<ulong> high)
+    {
+        var ordered = Vector512.Narrow(low >> 32, high >> 32);
+        var sign = Vector512.ShiftRightArithmetic(ordered.AsInt32(), 31).AsUInt32();
+        var bits = ordered ^ (~sign | Vector512.Create(0x8000_0000u));
+        return (bits.AsSingle(), (~Vector512.Narrow(low, high)).AsInt32());
+    }
+
     /// <summary>The score packed in <paramref name="key"/>, bit for bit.</summary>
     public static float Score(ulong key)
     {
@@ -219,38 +228,44 @@ internal static unsafe class ScoreKeys
     /// Sorts <paramref name="keys"/> ascending; <paramref name="scratch"/> must be at least as long.
     /// </summary>
     /// <remarks>
-    /// From a few hundred keys on, a least-significant-digit radix sort on the bytes of the score half that
-    /// differ between keys, then runs of equal scores (rare) sorted by item: a fixed amount of work per key
-    /// and byte. The introspective sort of the runtime is as fast on random keys but several times slower on
-    /// the partly ordered buffers that selection leaves, where it falls back to heap sort.
+    /// From a few hundred keys on, a least-significant-digit radix sort on the 16 most significant bits that
+    /// differ between the keys' scores (two byte-wide passes), then one insertion pass for the keys that share
+    /// those bits (a few, when scores are spread out; runs of equal scores are ordered by item the same way).
+    /// Best-of-a-catalogue scores span a narrow range, so their top bits are shared and a radix pass on every
+    /// byte of the score would mostly move keys without ordering them. Should most keys share the 16 bits (one
+    /// outlying score), the insertion pass runs out of its budget and the runtime's sort finishes instead. The
+    /// runtime's introspective sort alone is as fast on random keys but several times slower on the partly
+    /// ordered buffers that selection leaves, where it falls back to heap sort.
     /// </remarks>
     public static void Sort(Span<ulong> keys, Span<ulong> scratch)
     {
-        // Below a few hundred keys, clearing and summing the 1,024 counters costs more than comparing.
+        // Below a few hundred keys, clearing and summing the counters costs more than comparing.
         if (keys.Length < RadixFrom)
         {
             keys.Sort();
             return;
         }
-        Span<int> counts = stackalloc int[4 * 256];
+        var varying = VaryingScoreBits(keys);
+        if (varying == 0)
+        {
+            keys.Sort();
+            return;
+        }
+        var shift = 32 + Math.Max(0, BitOperations.Log2(varying) - 15);
+        Span<int> counts = stackalloc int[2 * 256];
         counts.Clear();
         foreach (var key in keys)
         {
-            var score = (uint)(key >> 32);
-            counts[(int)(score & 0xFF)]++;
-            counts[256 + (int)((score >> 8) & 0xFF)]++;
-            counts[512 + (int)((score >> 16) & 0xFF)]++;
-            counts[768 + (int)(score >> 24)]++;
+            var digit = (int)(key >> shift);
+            counts[digit & 0xFF]++;
+            counts[256 + ((digit >> 8) & 0xFF)]++;
         }
-
         var source = keys;
         var destination = scratch[..keys.Length];
-        for (var digit = 0; digit < 4; digit++)
+        for (var pass = 0; pass < 2; pass++)
         {
-            var shift = 32 + digit * 8;
-            var histogram = counts.Slice(digit * 256, 256);
-            // Every key shares this byte (any key has the shared value, so the first one is checked).
-            if (histogram[(int)((source[0] >> shift) & 0xFF)] == keys.Length) continue;
+            var histogram = counts.Slice(pass * 256, 256);
+            var byteShift = shift + pass * 8;
             var sum = 0;
             for (var bucket = 0; bucket < 256; bucket++)
             {
@@ -258,19 +273,64 @@ internal static unsafe class ScoreKeys
                 histogram[bucket] = sum;
                 sum += size;
             }
-            foreach (var key in source) destination[histogram[(int)((key >> shift) & 0xFF)]++] = key;
+            foreach (var key in source) destination[histogram[(int)((key >> byteShift) & 0xFF)]++] = key;
             var swap = source;
             source = destination;
             destination = swap;
         }
-        if (source != keys) source.CopyTo(keys);
-
-        for (var start = 0; start < keys.Length - 1;)
+        // Two passes leave the keys back in place, ordered by the 16 bits; keys sharing them are in input order.
+        var budget = 4 * keys.Length;
+        for (var i = 1; i < keys.Length; i++)
         {
-            var end = start + 1;
-            while (end < keys.Length && keys[end] >> 32 == keys[start] >> 32) end++;
-            if (end - start > 1) keys[start..end].Sort();
-            start = end;
+            var key = keys[i];
+            if (key >= keys[i - 1]) continue;
+            var j = i - 1;
+            do
+            {
+                keys[j + 1] = keys[j];
+                j--;
+                budget--;
+            }
+            while (j >= 0 && keys[j] > key);
+            keys[j + 1] = key;
+            if (budget < 0)
+            {
+                keys.Sort();
+                return;
+            }
         }
+    }
+
+    /// <summary>The bits of the score half in which some keys differ.</summary>
+    private static uint VaryingScoreBits(ReadOnlySpan<ulong> keys)
+    {
+        var all = ulong.MaxValue;
+        var any = 0UL;
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            fixed (ulong* source = keys)
+            {
+                var allVector = Vector512<ulong>.AllBitsSet;
+                var anyVector = Vector512<ulong>.Zero;
+                for (; i + 8 <= keys.Length; i += 8)
+                {
+                    var v = Vector512.Load(source + i);
+                    allVector &= v;
+                    anyVector |= v;
+                }
+                for (var lane = 0; lane < 8; lane++)
+                {
+                    all &= allVector[lane];
+                    any |= anyVector[lane];
+                }
+            }
+        }
+        for (; i < keys.Length; i++)
+        {
+            all &= keys[i];
+            any |= keys[i];
+        }
+        return (uint)((all ^ any) >> 32);
     }
 }

@@ -39,6 +39,43 @@ internal static unsafe class TileKernel
     }
 
     /// <summary>
+    /// Scores <see cref="Rows"/> users given as pointers to their factor rows against <paramref name="tileCount"/>
+    /// consecutive item tiles: the same scores as packing the rows and calling <see cref="Score{TSink}"/>.
+    /// </summary>
+    /// <param name="rows">One pointer per tile row to <paramref name="factors"/> floats (a row of zeros for no user).</param>
+    /// <param name="scratch">Room for <c>factors * Rows</c> floats, used only without AVX-512.</param>
+    /// <param name="tiles">The first item tile, <c>factors * Columns</c> floats per tile, 64-byte aligned.</param>
+    /// <param name="tileCount">How many tiles to score.</param>
+    /// <param name="factors">Factors per user and item.</param>
+    /// <param name="sink">Receives the scores.</param>
+    /// <remarks>
+    /// For callers that group users differently for every few tiles (the approximate mode's clusters), where
+    /// packing the rows would cost about as much as scoring them.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ScoreRows<TSink>(float** rows, float* scratch, float* tiles, int tileCount, int factors, ref TSink sink)
+        where TSink : struct, ITileSink
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Score512Rows(rows, tiles, tileCount, factors, ref sink);
+            return;
+        }
+        PackRows(rows, factors, scratch);
+        Score256(scratch, tiles, tileCount, factors, ref sink);
+    }
+
+    /// <summary>Copies the <see cref="Rows"/> rows that <paramref name="rows"/> points at into the kernel's factor-major layout.</summary>
+    public static void PackRows(float** rows, int factors, float* destination)
+    {
+        for (var row = 0; row < Rows; row++)
+        {
+            var from = rows[row];
+            for (var f = 0; f < factors; f++) destination[f * Rows + row] = from[f];
+        }
+    }
+
+    /// <summary>
     /// Copies <see cref="Rows"/> rows of <paramref name="values"/> into the factor-major layout the kernel reads;
     /// a row index of -1 packs zeros.
     /// </summary>
@@ -93,6 +130,51 @@ internal static unsafe class TileKernel
                 u = Vector512.Create(a[6]); s60 = Vector512.FusedMultiplyAdd(u, b0, s60); s61 = Vector512.FusedMultiplyAdd(u, b1, s61);
                 u = Vector512.Create(a[7]); s70 = Vector512.FusedMultiplyAdd(u, b0, s70); s71 = Vector512.FusedMultiplyAdd(u, b1, s71);
                 a += Rows;
+                b += Columns;
+            }
+
+            sink.Row(0, tile, s00, s01);
+            sink.Row(1, tile, s10, s11);
+            sink.Row(2, tile, s20, s21);
+            sink.Row(3, tile, s30, s31);
+            sink.Row(4, tile, s40, s41);
+            sink.Row(5, tile, s50, s51);
+            sink.Row(6, tile, s60, s61);
+            sink.Row(7, tile, s70, s71);
+            sink.EndTile(tile);
+        }
+    }
+
+    /// <summary>AVX-512 over rows given by pointer: <see cref="Score512{TSink}"/> with each user's factor read from its own row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Score512Rows<TSink>(float** rows, float* tiles, int tileCount, int factors, ref TSink sink)
+        where TSink : struct, ITileSink
+    {
+        var stride = factors * Columns;
+        float* r0 = rows[0], r1 = rows[1], r2 = rows[2], r3 = rows[3], r4 = rows[4], r5 = rows[5], r6 = rows[6], r7 = rows[7];
+        for (var tile = 0; tile < tileCount; tile++)
+        {
+            var b = tiles + (long)tile * stride;
+            var s00 = Vector512<float>.Zero; var s01 = Vector512<float>.Zero;
+            var s10 = Vector512<float>.Zero; var s11 = Vector512<float>.Zero;
+            var s20 = Vector512<float>.Zero; var s21 = Vector512<float>.Zero;
+            var s30 = Vector512<float>.Zero; var s31 = Vector512<float>.Zero;
+            var s40 = Vector512<float>.Zero; var s41 = Vector512<float>.Zero;
+            var s50 = Vector512<float>.Zero; var s51 = Vector512<float>.Zero;
+            var s60 = Vector512<float>.Zero; var s61 = Vector512<float>.Zero;
+            var s70 = Vector512<float>.Zero; var s71 = Vector512<float>.Zero;
+            for (nint f = 0; f < factors; f++)
+            {
+                var b0 = Vector512.LoadAligned(b);
+                var b1 = Vector512.LoadAligned(b + 16);
+                var u = Vector512.Create(r0[f]); s00 = Vector512.FusedMultiplyAdd(u, b0, s00); s01 = Vector512.FusedMultiplyAdd(u, b1, s01);
+                u = Vector512.Create(r1[f]); s10 = Vector512.FusedMultiplyAdd(u, b0, s10); s11 = Vector512.FusedMultiplyAdd(u, b1, s11);
+                u = Vector512.Create(r2[f]); s20 = Vector512.FusedMultiplyAdd(u, b0, s20); s21 = Vector512.FusedMultiplyAdd(u, b1, s21);
+                u = Vector512.Create(r3[f]); s30 = Vector512.FusedMultiplyAdd(u, b0, s30); s31 = Vector512.FusedMultiplyAdd(u, b1, s31);
+                u = Vector512.Create(r4[f]); s40 = Vector512.FusedMultiplyAdd(u, b0, s40); s41 = Vector512.FusedMultiplyAdd(u, b1, s41);
+                u = Vector512.Create(r5[f]); s50 = Vector512.FusedMultiplyAdd(u, b0, s50); s51 = Vector512.FusedMultiplyAdd(u, b1, s51);
+                u = Vector512.Create(r6[f]); s60 = Vector512.FusedMultiplyAdd(u, b0, s60); s61 = Vector512.FusedMultiplyAdd(u, b1, s61);
+                u = Vector512.Create(r7[f]); s70 = Vector512.FusedMultiplyAdd(u, b0, s70); s71 = Vector512.FusedMultiplyAdd(u, b1, s71);
                 b += Columns;
             }
 

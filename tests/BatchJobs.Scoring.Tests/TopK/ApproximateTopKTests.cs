@@ -66,6 +66,25 @@ public class ApproximateTopKTests
     }
 
     [Test]
+    public void Gives_the_same_result_on_any_number_of_threads_over_several_chunks()
+    {
+        // More users than one work item holds, so that chunks run on different threads in any order.
+        var users = TestFactors.Clustered(2_500, 8, centres: 12, spread: 0.5f, seed: 24);
+        var items = TestFactors.Clustered(1_500, 8, centres: 12, spread: 0.5f, seed: 25);
+        var exclusions = TestFactors.RandomExclusions(2_500, 1_500, 10, seed: 26);
+        var options = Approximate(k: 20, candidates: 4);
+
+        var one = TopKScorer.Score(users, items, exclusions, options with { MaxDegreeOfParallelism = 1 });
+        var three = TopKScorer.Score(users, items, exclusions, options with { MaxDegreeOfParallelism = 3 });
+
+        TopKScorerTests.AssertSame(one, three);
+        for (var user = 0; user < users.Rows; user++)
+        {
+            foreach (var item in one.ItemsOf(user)) Assert.That(exclusions.Contains(user, item), Is.False, $"user {user} got excluded item {item}");
+        }
+    }
+
+    [Test]
     public void Uses_given_clusters()
     {
         // One cluster per item residue: clusters unrelated to the factors, so probing few of them finds

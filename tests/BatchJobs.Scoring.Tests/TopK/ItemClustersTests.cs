@@ -56,7 +56,7 @@ public class ItemClustersTests
         points.Row(0).CopyTo(centroids.AsSpan(7 * 5, 5));
         points.Row(0).CopyTo(centroids.AsSpan(39 * 5, 5));
 
-        var assignments = ItemClusters.AssignNearest(ItemClusters.Augment(points), centroids, 40, workers: 2);
+        var assignments = ItemClusters.AssignNearest(points, centroids, 40, workers: 2);
 
         for (var point = 0; point < points.Rows; point++)
         {
@@ -118,5 +118,16 @@ public class ItemClustersTests
         var sum = 0.0;
         for (var i = 0; i < a.Length; i++) sum += (a[i] - (double)b[i]) * (a[i] - (double)b[i]);
         return sum;
+    }
+
+    [Test]
+    public void Squared_distance_matches_the_scalar_sum([Range(0, 70, 1)] int length)
+    {
+        var random = new Random(length);
+        var a = Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() * 20 - 10)).ToArray();
+        var b = Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() * 20 - 10)).ToArray();
+        var expected = a.Zip(b, (x, y) => ((double)x - y) * ((double)x - y)).Sum();
+
+        Assert.That(ItemClusters.SquaredDistance(a, b), Is.EqualTo(expected).Within(1e-5 * Math.Max(1, expected)));
     }
 }

@@ -5,13 +5,13 @@ namespace BatchJobs.Scoring.Tests.TopK;
 public class RoutingTests
 {
     [Test]
-    public void Probes_the_best_clusters_until_the_target_and_inverts_them()
+    public void Probes_the_best_clusters_leads_with_the_very_best_and_inverts_them()
     {
-        // 80 clusters, every fourth empty: the 45 best-scoring ones hold one item each, so the target of 70
-        // items reaches past the clusters a typical user needs and into the rest (regression: the rest came
-        // from scratch that selection had left with repeated keys, so a cluster could be probed twice).
+        // 80 clusters; user 0 ranks clusters whose sizes add up to its keep within the 10 probes, user 1 ranks the
+        // one-item clusters first, so it must go past 10 probes, in score order, until it holds its 70 items.
         const int clusters = 80;
-        const int target = 70;
+        const int probes = 10;
+        int[] keep = [12, 70];
         // Cluster ids shuffled against rank, so that selection has to move keys around.
         var byRank = Enumerable.Range(0, clusters).OrderBy(c => (c * 37) % clusters).ToArray();
         var sizes = new int[clusters];
@@ -19,36 +19,44 @@ public class RoutingTests
         for (var rank = 0; rank < clusters; rank++)
         {
             var c = byRank[rank];
-            sizes[c] = rank % 4 == 0 ? 0 : rank < 60 ? 1 : 10;
+            sizes[c] = rank % 2 == 0 ? 1 : 10;
             scores[c] = 100 - rank;
-            scores[clusters + c] = rank;
+            scores[clusters + c] = rank % 2 == 0 ? 200 - rank : rank;
         }
         var routing = new Routing(maxUsers: 2, clusters);
 
-        routing.Build(scores, clusters, userCount: 2, sizes, candidateTarget: target);
+        routing.Build(scores, clusters, userCount: 2, sizes, probes, keep);
 
-        // As many clusters as hold the target on average (ceil(70 * 60 / 195) = 22), then more in score order
-        // while the user is short.
-        var nonEmpty = sizes.Count(size => size > 0);
-        var probes = (target * nonEmpty + sizes.Sum() - 1) / sizes.Sum();
+        var items = sizes.Sum();
         for (var user = 0; user < 2; user++)
         {
-            var byScore = Enumerable.Range(0, clusters).Where(c => sizes[c] > 0)
-                .OrderByDescending(c => scores[user * clusters + c]).ToList();
-            var taken = byScore.Take(probes).ToList();
-            var items = taken.Sum(c => sizes[c]);
-            foreach (var c in byScore.Skip(probes))
+            var byScore = Enumerable.Range(0, clusters).OrderByDescending(c => scores[user * clusters + c]).ToList();
+            var taken = new List<int>();
+            foreach (var c in byScore)
             {
-                if (items >= target) break;
+                if (taken.Count >= probes && taken.Sum(t => sizes[t]) >= keep[user]) break;
                 taken.Add(c);
-                items += sizes[c];
             }
-            Assert.That(routing.ClustersOf(user).ToArray().Order(), Is.EqualTo(taken.Order()), $"user {user}");
+            var lead = Math.Min((Routing.LeadMultiple * keep[user] * clusters + items - 1) / items, probes);
+            var probed = routing.ClustersOf(user).ToArray();
+            Assert.That(probed.Order(), Is.EqualTo(taken.Order()), $"user {user} probes");
+            Assert.That(routing.LeadCountOf(user), Is.EqualTo(lead), $"user {user} lead count");
+            Assert.That(probed.Take(lead).Order(), Is.EqualTo(taken.Take(lead).Order()), $"user {user} lead clusters");
         }
-        for (var c = 0; c < clusters; c++)
+        Assert.That(routing.ClustersOf(1).Length, Is.GreaterThan(probes), "the fixture must make user 1 go past its probes");
+
+        for (var phase = 0; phase < 2; phase++)
         {
-            var users = Enumerable.Range(0, 2).Where(u => routing.ClustersOf(u).ToArray().Contains(c)).ToArray();
-            Assert.That(routing.UsersOf(c).ToArray(), Is.EqualTo(users), $"cluster {c}");
+            for (var c = 0; c < clusters; c++)
+            {
+                var users = Enumerable.Range(0, 2).Where(u =>
+                {
+                    var probed = routing.ClustersOf(u).ToArray();
+                    var lead = routing.LeadCountOf(u);
+                    return (phase == 0 ? probed.Take(lead) : probed.Skip(lead)).Contains(c);
+                }).ToArray();
+                Assert.That(routing.UsersOf(phase, c).ToArray(), Is.EqualTo(users), $"phase {phase} cluster {c}");
+            }
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using BatchJobs.Scoring.TopK;
 
 namespace BatchJobs.Scoring.Tests.TopK;
@@ -59,6 +60,39 @@ public class ScoreKeysTests
         ScoreKeys.Sort(keys, new ulong[length]);
 
         Assert.That(keys, Is.EqualTo(sorted));
+    }
+
+    [Test]
+    public void Sorting_copes_with_an_outlying_score_and_many_ties()
+    {
+        // One huge score makes every other key share the 16 radix bits, so the insertion pass runs out of its
+        // budget and the fallback sort must finish; many equal scores must end up ordered by item.
+        var random = new Random(12);
+        var outlier = Enumerable.Range(0, 600).Select(i => ScoreKeys.Create(i == 300 ? 1e30f : (float)random.NextDouble(), i)).ToArray();
+        var ties = Enumerable.Range(0, 600).Select(i => ScoreKeys.Create(random.Next(3), random.Next(100_000) * 600 + i)).ToArray();
+
+        foreach (var keys in new[] { outlier, ties })
+        {
+            var sorted = keys.OrderBy(k => k).ToArray();
+            ScoreKeys.Sort(keys, new ulong[keys.Length]);
+            Assert.That(keys, Is.EqualTo(sorted));
+        }
+    }
+
+    [Test]
+    public void Splitting_sixteen_keys_gives_back_their_scores_and_items()
+    {
+        float[] scores = [float.NegativeInfinity, -3.5f, -1e-30f, -0f, 0f, 1e-30f, 2f, float.MaxValue, 7f, -7f, 1f, 3f, -2f, 5e10f, 0.5f, -0.25f];
+        var items = Enumerable.Range(0, 16).Select(i => i * 7919 + 1).ToArray();
+        var keys = scores.Select((s, i) => ScoreKeys.Create(s, items[i])).ToArray();
+
+        var (splitScores, splitItems) = ScoreKeys.Split(Vector512.Create(keys.AsSpan(0, 8)), Vector512.Create(keys.AsSpan(8, 8)));
+
+        for (var lane = 0; lane < 16; lane++)
+        {
+            Assert.That(BitConverter.SingleToInt32Bits(splitScores[lane]), Is.EqualTo(BitConverter.SingleToInt32Bits(scores[lane])), $"lane {lane}");
+            Assert.That(splitItems[lane], Is.EqualTo(items[lane]), $"lane {lane}");
+        }
     }
 
     [Test]

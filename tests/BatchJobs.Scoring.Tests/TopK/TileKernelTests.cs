@@ -31,6 +31,46 @@ public unsafe class TileKernelTests
         }
     }
 
+    [TestCase(1, 1)]
+    [TestCase(17, 33)]
+    [TestCase(64, 100)]
+    public void Rows_given_by_pointer_score_as_packed_rows_do(int factors, int itemCount)
+    {
+        // Five users in scattered rows, the other three kernel rows empty (a row of zeros).
+        var users = TestFactors.Gaussian(20, factors, seed: factors + 7);
+        var items = TestFactors.Gaussian(itemCount, factors, seed: itemCount + 7);
+        var panels = ItemPanels.InRowOrder(items);
+        int[] chosen = [13, 2, 19, 7, 0, -1, -1, -1];
+
+        var wide = new float[TileKernel.Rows * panels.ItemIds.Length];
+        var narrow = new float[TileKernel.Rows * panels.ItemIds.Length];
+        fixed (float* values = users.Values.Span)
+        fixed (float* zeros = new float[factors])
+        fixed (float* scratch = new float[TileKernel.Rows * factors])
+        fixed (float* wideScores = wide)
+        fixed (float* narrowScores = narrow)
+        {
+            var rows = stackalloc float*[TileKernel.Rows];
+            for (var row = 0; row < TileKernel.Rows; row++) rows[row] = chosen[row] < 0 ? zeros : values + chosen[row] * factors;
+            var sink = new ScoreMatrixSink { Destination = wideScores, RowStride = panels.ItemIds.Length };
+            TileKernel.Score512Rows(rows, panels.Tiles, panels.TileCount, factors, ref sink);
+            // The path without AVX-512: pack, then the 256-bit kernel.
+            TileKernel.PackRows(rows, factors, scratch);
+            sink = new ScoreMatrixSink { Destination = narrowScores, RowStride = panels.ItemIds.Length };
+            TileKernel.Score256(scratch, panels.Tiles, panels.TileCount, factors, ref sink);
+        }
+
+        for (var row = 0; row < TileKernel.Rows; row++)
+        {
+            for (var item = 0; item < itemCount; item++)
+            {
+                var expected = chosen[row] < 0 ? 0f : NaiveTopK.Dot(users.Row(chosen[row]), items.Row(item));
+                Assert.That(wide[row * panels.ItemIds.Length + item], Is.EqualTo(expected), $"512-bit row {row} item {item}");
+                Assert.That(narrow[row * panels.ItemIds.Length + item], Is.EqualTo(expected), $"packed row {row} item {item}");
+            }
+        }
+    }
+
     private static float[] Scores(ItemPanels panels, FactorMatrix users, bool wide)
     {
         var factors = users.Columns;
