@@ -91,7 +91,7 @@ public sealed class QualityCheckRunner(SnapshotReader reader, ContractCatalog ca
     /// </summary>
     private static (bool, string) NotNull(DuckDbSession db, CheckSpec check, IReadOnlyList<string> files)
     {
-        var fromFooters = db.Query($"select path_in_schema, cast(sum(stats_null_count) as bigint), count(*) filter (where stats_null_count is null) from parquet_metadata([{string.Join(", ", files.Select(DuckDbSession.Literal))}]) group by path_in_schema")
+        var fromFooters = db.Query($"select path_in_schema, cast(sum(stats_null_count) as bigint), count(*) filter (where stats_null_count is null) from parquet_metadata({DuckDbSession.FileList(files)}) group by path_in_schema")
             .ToDictionary(r => (string)r[0]!, r => Convert.ToInt64(r[2], CultureInfo.InvariantCulture) == 0 ? Convert.ToInt64(r[1] ?? 0L, CultureInfo.InvariantCulture) : (long?)null);
         var counts = check.Columns.Select(c => (Column: c, Nulls: fromFooters.GetValueOrDefault(c)
             ?? Convert.ToInt64(db.Scalar($"select count(*) from candidate where {DuckDbSession.Quote(c)} is null"), CultureInfo.InvariantCulture))).ToList();

@@ -26,8 +26,11 @@ public sealed class DuckDbSession : IDisposable
     public void CreateParquetView(string name, IReadOnlyList<string> files)
     {
         if (files.Count == 0) throw new ArgumentException($"view '{name}' needs at least one Parquet file", nameof(files));
-        Execute($"create or replace view {Quote(name)} as select * from read_parquet([{string.Join(", ", files.Select(Literal))}])");
+        Execute($"create or replace view {Quote(name)} as select * from read_parquet({FileList(files)})");
     }
+
+    /// <summary>A SQL list literal of file paths, for read_parquet and parquet_metadata.</summary>
+    public static string FileList(IEnumerable<string> files) => $"[{string.Join(", ", files.Select(Literal))}]";
 
     /// <summary>Runs a statement with positional parameters (<c>$1</c>, <c>$2</c>, ...).</summary>
     public int Execute(string sql, params object?[] parameters)

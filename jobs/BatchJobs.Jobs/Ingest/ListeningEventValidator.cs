@@ -49,7 +49,6 @@ public sealed class ListeningEventValidator
 
     /// <summary>Validates the current record of a CSV reader, parsing numbers and timestamps from its UTF-8 bytes and
     /// decoding text fields on the stack; an accepted event is added to <paramref name="accepted"/>.</summary>
-    [SkipLocalsInit]
     public bool TryValidate(CsvReader csv, EventBatch accepted, out Rejection rejection)
     {
         if (csv.FieldCount != FieldCount)
@@ -68,11 +67,7 @@ public sealed class ListeningEventValidator
             rejection = new Rejection("ms_played", $"'{Truncate(Encoding.UTF8.GetString(ms))}' is not a whole number of milliseconds");
             return false;
         }
-        Span<char> user = stackalloc char[StackFieldBytes];
-        Span<char> track = stackalloc char[StackFieldBytes];
-        Span<char> context = stackalloc char[StackFieldBytes];
-        Span<char> platform = stackalloc char[StackFieldBytes];
-        return TryValidate(Chars(csv, 0, user), Chars(csv, 1, track), playedAt, msPlayed, Chars(csv, 4, context), Chars(csv, 5, platform), accepted, out rejection);
+        return TryValidate(csv.GetSpan(0), csv.GetSpan(1), playedAt, msPlayed, csv.GetSpan(4), csv.GetSpan(5), accepted, out rejection);
     }
 
     /// <summary>Validates an event whose timestamp and duration are already typed and whose text fields are UTF-8 bytes
@@ -210,11 +205,7 @@ public sealed class ListeningEventValidator
         return true;
     }
 
-    /// <summary>The field's text, decoded into <paramref name="buffer"/> when it fits (invalid UTF-8 becomes U+FFFD).</summary>
-    private static ReadOnlySpan<char> Chars(CsvReader csv, int field, Span<char> buffer) =>
-        csv.GetSpan(field).Length <= buffer.Length ? buffer[..csv.GetChars(field, buffer)] : csv.GetString(field).AsSpan();
-
-    /// <summary>The UTF-8 text, decoded into <paramref name="buffer"/> when it fits (invalid UTF-8 becomes U+FFFD).</summary>
+    /// <summary>The text of UTF-8 bytes, decoded into <paramref name="buffer"/> when it fits (invalid UTF-8 becomes U+FFFD).</summary>
     private static ReadOnlySpan<char> Chars(ReadOnlySpan<byte> utf8, Span<char> buffer) =>
         utf8.Length <= buffer.Length ? buffer[..Encoding.UTF8.GetChars(utf8, buffer)] : Encoding.UTF8.GetString(utf8).AsSpan();
 
