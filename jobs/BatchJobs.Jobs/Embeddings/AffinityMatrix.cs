@@ -1,3 +1,4 @@
+using BatchJobs.Core.Tables;
 using BatchJobs.Embeddings.Sparse;
 using Parquet;
 using Parquet.Schema;
@@ -42,15 +43,14 @@ public sealed class AffinityMatrix
                 var rows = checked((int)group.RowCount);
                 var userIds = new string?[rows];
                 var trackIds = new string?[rows];
-                var affinity = new double?[rows];
                 await group.ReadAsync(Field("user_id"), userIds.AsMemory(), cancellationToken: cancellationToken);
                 await group.ReadAsync(Field("track_id"), trackIds.AsMemory(), cancellationToken: cancellationToken);
-                await group.ReadAsync<double>(Field("affinity"), affinity.AsMemory(), cancellationToken: cancellationToken);
+                var affinity = await ParquetNumericColumns.ReadAsync<double>(group, Field("affinity"), cancellationToken);
                 for (var i = 0; i < rows; i++)
                 {
                     users.Add(userIds[i]!);
                     tracks.Add(trackIds[i]!);
-                    values.Add((float)(affinity[i] ?? 0));
+                    values.Add((float)affinity[i]);
                 }
             }
         }

@@ -84,10 +84,9 @@ public sealed class ListeningEventsIngestJob : IJob
                 var rows = checked((int)group.RowCount);
                 var groupIds = new string?[rows];
                 var groupArtists = new string?[rows];
-                var groupDurations = new long[rows];
                 await group.ReadAsync(fields.Single(f => f.Name == "track_id"), groupIds.AsMemory(), cancellationToken: cancellationToken);
                 await group.ReadAsync(fields.Single(f => f.Name == "artist_id"), groupArtists.AsMemory(), cancellationToken: cancellationToken);
-                await group.ReadAsync<long>(fields.Single(f => f.Name == "duration_ms"), groupDurations.AsMemory(), cancellationToken: cancellationToken);
+                var groupDurations = await ParquetNumericColumns.ReadAsync<long>(group, fields.Single(f => f.Name == "duration_ms"), cancellationToken);
                 ids.AddRange(groupIds!);
                 artists.AddRange(groupArtists!);
                 durations.AddRange(groupDurations);

@@ -1,3 +1,4 @@
+using BatchJobs.Core.Tables;
 using Parquet;
 using Parquet.Schema;
 
@@ -101,9 +102,9 @@ public sealed class ListeningHistory
                 var trackIds = new string?[rows];
                 await group.ReadAsync(Field("user_id"), userIds.AsMemory(), cancellationToken: cancellationToken);
                 await group.ReadAsync(Field("track_id"), trackIds.AsMemory(), cancellationToken: cancellationToken);
-                var values = await ReadNumbersAsync<double>(group, Field("affinity"), rows, cancellationToken);
-                var streamValues = await ReadNumbersAsync<long>(group, Field("streams"), rows, cancellationToken);
-                var skipValues = await ReadNumbersAsync<long>(group, Field("skips"), rows, cancellationToken);
+                var values = await ParquetNumericColumns.ReadAsync<double>(group, Field("affinity"), cancellationToken);
+                var streamValues = await ParquetNumericColumns.ReadAsync<long>(group, Field("streams"), cancellationToken);
+                var skipValues = await ParquetNumericColumns.ReadAsync<long>(group, Field("skips"), cancellationToken);
                 for (var i = 0; i < rows; i++, next++)
                 {
                     users[next] = userIndex.TryGetValue(userIds[i]!, out var u) ? u : -1;
@@ -115,25 +116,5 @@ public sealed class ListeningHistory
             }
         }
         return Build(userIndex.Count, users, tracks, affinity, streams, skips);
-    }
-
-    /// <summary>
-    /// A numeric column of a row group, nulls as 0. DuckDB writes optional columns and the Parquet table writer required
-    /// ones (the contract's nullable: false); Parquet.Net 6.1 must read each through its own overload — the nullable one
-    /// on a required column returns random nulls (regression: a history that changed from one read to the next).
-    /// </summary>
-    private static async Task<T[]> ReadNumbersAsync<T>(ParquetRowGroupReader group, DataField field, int rows, CancellationToken cancellationToken)
-        where T : struct
-    {
-        var values = new T[rows];
-        if (!field.IsNullable)
-        {
-            await group.ReadAsync<T>(field, values.AsMemory(), cancellationToken: cancellationToken);
-            return values;
-        }
-        var nullable = new T?[rows];
-        await group.ReadAsync<T>(field, nullable.AsMemory(), cancellationToken: cancellationToken);
-        for (var i = 0; i < rows; i++) values[i] = nullable[i] ?? default;
-        return values;
     }
 }
