@@ -102,12 +102,13 @@ public sealed class QualityCheckRunner(SnapshotReader reader, ContractCatalog ca
     private static (bool, string) Unique(DuckDbSession db, CheckSpec check)
     {
         var columns = string.Join(", ", check.Columns.Select(DuckDbSession.Quote));
-        // Grouping on one 64-bit hash is several times faster than on the string columns, and equal keys have equal
-        // hashes: with no repeated hash the key is unique. Only when hashes repeat are those keys compared exactly, and
-        // an example key is rendered only when there is a duplicate to show.
-        db.Execute($"create or replace temp table repeated_hashes as select hash({columns}) as h from candidate group by h having count(*) > 1");
-        var duplicates = Convert.ToInt64(db.Scalar("select count(*) from repeated_hashes"), CultureInfo.InvariantCulture) == 0 ? 0
-            : Convert.ToInt64(db.Scalar($"select count(*) from (select 1 from candidate where hash({columns}) in (select h from repeated_hashes) group by {columns} having count(*) > 1)"),
+        // Counting distinct 64-bit hashes is several times faster than grouping on the string columns (and, on a 778k-row
+        // day, three times faster than grouping on the hash), and equal keys have equal hashes: with as many distinct
+        // hashes as rows the key is unique. Only when hashes repeat are those keys compared exactly, and an example key
+        // is rendered only when there is a duplicate to show.
+        var repeatedHashes = Convert.ToInt64(db.Scalar($"select count(*) - count(distinct hash({columns})) from candidate"), CultureInfo.InvariantCulture);
+        var duplicates = repeatedHashes == 0 ? 0
+            : Convert.ToInt64(db.Scalar($"select count(*) from (select 1 from candidate where hash({columns}) in (select hash({columns}) from candidate group by 1 having count(*) > 1) group by {columns} having count(*) > 1)"),
                 CultureInfo.InvariantCulture);
         if (duplicates == 0) return (true, "unique");
         var example = db.Scalar($"select concat_ws('|', {columns}) from candidate group by {columns} having count(*) > 1 limit 1");
@@ -207,7 +208,7 @@ public sealed class QualityCheckRunner(SnapshotReader reader, ContractCatalog ca
     {
         var previous = reader.PublishedPartitions(contract.Name).Where(p => p < partition).Select(p => reader.TryResolve(contract.Name, p)).LastOrDefault();
         if (previous is not null) db.CreateParquetView("previous", previous.FilePaths);
-        else db.Execute("create or replace view previous as select * from candidate where false");
+        else db.Execute("create or replace temp view previous as select * from candidate where false");
         var rows = db.Query($"select count(*) from ({check.Query})");
         var failing = Convert.ToInt64(rows[0][0], CultureInfo.InvariantCulture);
         return failing == 0

@@ -4,16 +4,33 @@ using DuckDB.NET.Data;
 namespace BatchJobs.Core.Engine;
 
 /// <summary>
-/// An in-process DuckDB database for one job or check run: UTC session time zone (timestamps are instants),
-/// all cores, and helpers to bind Parquet files as views named after datasets.
+/// A connection to the process's in-process DuckDB database for one job or check run: UTC session time zone
+/// (timestamps are instants), all cores, and helpers to bind Parquet files as views named after datasets. A session's
+/// views and tables are temporary, so it sees only its own.
 /// </summary>
 public sealed class DuckDbSession : IDisposable
 {
+    /// <summary>
+    /// Keeps the shared in-memory database open for the life of the process. Every session connects to it rather than
+    /// creating a database of its own: a new database spent ~150 ms before its first scan ran at full speed (the
+    /// unique check of a 778k-row day: 230 ms in a new database, 75 ms once warm), which a daily job paid for each
+    /// dataset it checked.
+    /// </summary>
+    private static readonly string SharedDatabase = "Data Source=" + DuckDBConnectionStringBuilder.InMemorySharedDataSource;
+
+    private static readonly Lazy<DuckDBConnection> Database = new(() =>
+    {
+        var keeper = new DuckDBConnection(SharedDatabase);
+        keeper.Open();
+        return keeper;
+    });
+
     private readonly DuckDBConnection connection;
 
     public DuckDbSession()
     {
-        connection = new DuckDBConnection("Data Source=:memory:");
+        _ = Database.Value;
+        connection = new DuckDBConnection(SharedDatabase);
         connection.Open();
         Execute("set TimeZone = 'UTC'");
         Execute($"set threads = {Environment.ProcessorCount}");
@@ -26,7 +43,7 @@ public sealed class DuckDbSession : IDisposable
     public void CreateParquetView(string name, IReadOnlyList<string> files)
     {
         if (files.Count == 0) throw new ArgumentException($"view '{name}' needs at least one Parquet file", nameof(files));
-        Execute($"create or replace view {Quote(name)} as select * from read_parquet({FileList(files)})");
+        Execute($"create or replace temp view {Quote(name)} as select * from read_parquet({FileList(files)})");
     }
 
     /// <summary>A SQL list literal of file paths, for read_parquet and parquet_metadata.</summary>
