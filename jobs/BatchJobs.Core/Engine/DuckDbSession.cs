@@ -29,12 +29,19 @@ public sealed class DuckDbSession : IDisposable
 
     public DuckDbSession()
     {
-        _ = Database.Value;
-        connection = new DuckDBConnection(SharedDatabase);
-        connection.Open();
+        connection = OpenConnection();
         Execute("set TimeZone = 'UTC'");
         Execute($"set threads = {Environment.ProcessorCount}");
         Execute("set preserve_insertion_order = false");
+    }
+
+    /// <summary>An open connection to the shared database, for callers that need DuckDB.NET itself (Arrow batches).</summary>
+    public static DuckDBConnection OpenConnection()
+    {
+        _ = Database.Value;
+        var connection = new DuckDBConnection(SharedDatabase);
+        connection.Open();
+        return connection;
     }
 
     /// <summary>Binds the given Parquet files as a view; a view needs at least one file.</summary>
