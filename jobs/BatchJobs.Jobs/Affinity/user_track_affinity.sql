@@ -1,10 +1,13 @@
 -- user_track_affinity: one row per user and track over the rolling window of listening_events.
--- Inputs bound by the engine: listening_events (the window's partitions), affinity_window (dt, recency_weight:
--- one row per day of the window) and job_params (skip_discount). Written in the SQL that DuckDB and Spark SQL share.
+-- Inputs bound by the engine: listening_events (the window's partitions, with their partition column dt),
+-- affinity_window (dt, recency_weight: one row per day of the window) and job_params (skip_discount). Written in the
+-- SQL that DuckDB and Spark SQL share.
+-- The day is the partition's dt rather than cast(ts as date): the same day, as ingest keeps only the events inside it,
+-- without a cast per row (0.4-0.8 s of 2.7-2.9 s on 5M events, measured in one process alternating the two).
 with
 
 events as (
-    select user_id, track_id, ts, is_stream, is_skip
+    select user_id, track_id, ts, is_stream, is_skip, dt
     from listening_events
 ),
 
@@ -27,7 +30,7 @@ weighted_events as (
         events.is_skip,
         window_days.recency_weight
     from events
-    inner join window_days on cast(events.ts as date) = window_days.dt
+    inner join window_days on events.dt = window_days.dt
 ),
 
 per_user_track as (

@@ -1,6 +1,7 @@
 using BatchJobs.Core;
 using BatchJobs.Core.Jobs;
 using BatchJobs.Core.Snapshots;
+using BatchJobs.Jobs.Affinity;
 
 namespace BatchJobs.Jobs.Tests.Affinity;
 
@@ -60,6 +61,31 @@ public class UserTrackAffinityJobTests
             Assert.That(rows[("u2", "t40")], Is.EqualTo((1L, 0L, 0L, new DateTime(2026, 11, 3, 0, 1, 3, DateTimeKind.Utc), 0.0)));
         });
         Assert.That(result.Manifests[0].Inputs.Select(i => i.Partition), Is.EqualTo(new[] { "2026-11-01", "2026-11-02", "2026-11-03" }), "lineage names every partition read");
+    }
+
+    [TestCase(0, 14.0)]
+    [TestCase(14, 14.0)]
+    [TestCase(1, 1.0)]
+    [TestCase(27, 14.0)]
+    [TestCase(5, 3.5)]
+    public void RecencyWeightsAreWholeMultiplesOfTwoToTheMinus30WithinHalfOfOne(int ageDays, double halfLifeDays)
+    {
+        var weight = UserTrackAffinityJob.RecencyWeight(ageDays, halfLifeDays);
+        var scaled = weight * (1 << 30);
+        Assert.That(scaled, Is.EqualTo(Math.Round(scaled)), "a whole multiple of 2^-30, so sums of weights are exact");
+        Assert.That(weight, Is.EqualTo(Math.Pow(0.5, ageDays / halfLifeDays)).Within(0.5 / (1 << 30)));
+    }
+
+    [Test]
+    public void SumsOfRecencyWeightsDoNotDependOnTheOrderOfAddition()
+    {
+        var weights = Enumerable.Range(0, 200_000).Select(i => UserTrackAffinityJob.RecencyWeight(i % 28, 14.0)).ToArray();
+        var forward = 0.0;
+        foreach (var w in weights) forward += w;
+        var shuffled = weights.ToArray();
+        new Random(7).Shuffle(shuffled);
+        var pairwise = shuffled.Chunk(1000).Select(chunk => chunk.Sum()).Reverse().Sum();
+        Assert.That(pairwise, Is.EqualTo(forward), "bit for bit");
     }
 
     [Test]
