@@ -37,11 +37,13 @@ public sealed class ListeningEventsIngestJob : IJob
             Path.GetRelativePath(context.Root, file).Replace('\\', '/'),
             new ListeningEventValidator(catalogue, context.Date, platforms, tolerance), cancellationToken)));
         var inputRows = validated.Sum(v => v.InputRows);
-        var accepted = validated.SelectMany(v => v.Accepted).ToList();
-        var duplicates = Deduplicate(accepted);
-        var acceptedRows = accepted.Sum(b => (long)b.Count);
         var rejected = validated.SelectMany(v => v.Rejected).ToList();
         await context.Log.WriteLineAsync($"validated {inputRows} rows of {files.Count} files in {watch.Elapsed.TotalSeconds:F2} s");
+        watch.Restart();
+        var accepted = validated.SelectMany(v => v.Accepted).ToList();
+        var duplicates = EventDeduplicator.Deduplicate(accepted, Environment.ProcessorCount);
+        var acceptedRows = accepted.Sum(b => (long)b.Count);
+        await context.Log.WriteLineAsync($"removed {duplicates} duplicates in {watch.Elapsed.TotalSeconds:F2} s");
         watch.Restart();
 
         // Outputs
@@ -93,29 +95,6 @@ public sealed class ListeningEventsIngestJob : IJob
             }
         }
         return new TrackCatalogue([.. ids], [.. artists], [.. durations]);
-    }
-
-    /// <summary>
-    /// Drops exact re-sends (same user, track and instant) from the batches, keeping the first in batch order, and
-    /// returns how many were dropped.
-    /// </summary>
-    private static long Deduplicate(List<EventBatch> batches)
-    {
-        var seen = new HashSet<(string, int, long)>(checked((int)batches.Sum(b => (long)b.Count)));
-        long duplicates = 0;
-        foreach (var batch in batches)
-        {
-            var keep = new bool[batch.Count];
-            var dropped = 0;
-            for (var i = 0; i < batch.Count; i++)
-            {
-                keep[i] = seen.Add((batch.Users[i], batch.Tracks[i], batch.PlayedAtTicks[i]));
-                if (!keep[i]) dropped++;
-            }
-            if (dropped > 0) batch.Keep(keep);
-            duplicates += dropped;
-        }
-        return duplicates;
     }
 
     /// <summary>
