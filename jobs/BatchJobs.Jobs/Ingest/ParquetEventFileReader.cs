@@ -44,6 +44,8 @@ internal static class ParquetEventFileReader
 
     private static async Task<ValidatedFile> ReadValidatedAsync(string path, string sourceName, ListeningEventValidator validator, CancellationToken cancellationToken)
     {
+        // The process's shared database: a new single-threaded one per file (decoding on one core while the validators
+        // used the other) measured 0.42-0.48 s per 778k-row day, the warm shared one with all cores 0.31-0.36 s.
         await using var connection = DuckDbSession.OpenConnection();
         await CheckColumnsAsync(connection, path, cancellationToken);
 
