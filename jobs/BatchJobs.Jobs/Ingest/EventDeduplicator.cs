@@ -27,7 +27,6 @@ public static class EventDeduplicator
             for (var i = 0; i < own.Length; i++) own[i] = HashCode.Combine(batch.Users[i], batch.Tracks[i], batch.PlayedAtTicks[i]);
         });
 
-        var rows = batches.Sum(b => (long)b.Count);
         var keep = batches.Select(b =>
         {
             var flags = new bool[b.Count];
@@ -37,9 +36,11 @@ public static class EventDeduplicator
         var dropped = new long[partitions];
         Parallel.For(0, partitions, partition =>
         {
-            // Room for twice the partition's share of the rows keeps the linear probes short.
-            var capacity = (int)Math.Min(1 << 30, Math.Max(16, 2 * rows / partitions));
-            var table = new long[checked((int)BitOperations.RoundUpToPowerOf2((uint)capacity))];
+            // Room for twice the partition's rows keeps the linear probes short, and the table can never fill.
+            var own = 0L;
+            foreach (var batchHashes in hashes)
+                foreach (var hash in batchHashes) own += PartitionOf(hash, partitions) == partition ? 1 : 0;
+            var table = new long[checked((int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, 2 * own)))];
             Array.Fill(table, -1L);
             var mask = table.Length - 1;
             for (var b = 0; b < batches.Count; b++)
