@@ -5,6 +5,7 @@ using BatchJobs.Core.Contracts;
 using BatchJobs.Core.Jobs;
 using BatchJobs.Core.Snapshots;
 using BatchJobs.Core.Tables;
+using BatchJobs.Benchmarks.TopK;
 using BatchJobs.Jobs.Catalog;
 
 namespace BatchJobs.Benchmarks.Playlists;
@@ -57,7 +58,7 @@ public static class PlaylistWorld
         WriteCatalogue(root, trackIds, artistIds, trackArtist, artistGenre);
         Expect(await runner.RunAsync("publish-catalog", date, force: true, null, log, cancellationToken));
 
-        var centres = Gaussian(random, Genres * shape.Factors, 1f);
+        var centres = SyntheticFactors.Gaussian(random, Genres * shape.Factors, 1f);
         var trackVectors = new float[shape.Tracks][];
         for (var t = 0; t < shape.Tracks; t++) trackVectors[t] = Around(random, centres, artistGenre[trackArtist[t]], shape.Factors, 0.6f);
         var userGenres = new int[shape.Users * 3];
@@ -238,20 +239,8 @@ public static class PlaylistWorld
 
     private static float[] Around(Random random, float[] centres, int genre, int factors, float spread)
     {
-        var vector = Gaussian(random, factors, spread);
+        var vector = SyntheticFactors.Gaussian(random, factors, spread);
         for (var f = 0; f < factors; f++) vector[f] += centres[genre * factors + f];
         return vector;
-    }
-
-    private static float[] Gaussian(Random random, int count, float deviation)
-    {
-        var values = new float[count];
-        for (var i = 0; i < count; i++)
-        {
-            // Box-Muller; 1 - NextDouble() avoids log(0).
-            var radius = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble()));
-            values[i] = (float)(deviation * radius * Math.Cos(2 * Math.PI * random.NextDouble()));
-        }
-        return values;
     }
 }

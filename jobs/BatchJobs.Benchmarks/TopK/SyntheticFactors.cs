@@ -49,7 +49,8 @@ public static class SyntheticFactors
         return values;
     }
 
-    private static float[] Gaussian(Random random, int count, float deviation)
+    /// <summary><paramref name="count"/> normal draws of mean 0 and the given deviation.</summary>
+    internal static float[] Gaussian(Random random, int count, float deviation)
     {
         var values = new float[count];
         for (var i = 0; i < count; i++)

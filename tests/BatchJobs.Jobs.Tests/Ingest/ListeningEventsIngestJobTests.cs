@@ -126,8 +126,7 @@ public class ListeningEventsIngestJobTests
 
         Assert.That(result.Status, Is.EqualTo(JobRunStatus.Published), result.Message);
         var snapshot = world.Runner.Reader.TryResolve("listening_events", Day)!;
-        var users = new List<string>();
-        await foreach (var row in SnapshotReader.ReadRowsAsync(snapshot)) users.Add((string)row[0]!);
+        var users = await ReadUserIdsAsync(snapshot);
         Assert.That(users, Is.EqualTo(good.Select(line => line[..line.IndexOf(',')])), "one row per distinct event, in file order");
         Assert.That(snapshot.Manifest.Statistics["duplicate_rows"], Is.EqualTo(3));
         var rejected = await ReadRejectsAsync(world.Runner.Reader.TryResolve("listening_events_rejects", Day)!);
@@ -165,8 +164,7 @@ public class ListeningEventsIngestJobTests
 
         Assert.That(result.Status, Is.EqualTo(JobRunStatus.Published), result.Message);
         var snapshot = world.Runner.Reader.TryResolve("listening_events", Day)!;
-        var users = new List<string>();
-        await foreach (var row in SnapshotReader.ReadRowsAsync(snapshot)) users.Add((string)row[0]!);
+        var users = await ReadUserIdsAsync(snapshot);
         Assert.That(users, Is.EqualTo(Users(1, 20)), "file order; the last row re-sends the first");
         Assert.That(snapshot.Manifest.Statistics["duplicate_rows"], Is.EqualTo(1));
         var rejected = await ReadRejectsAsync(world.Runner.Reader.TryResolve("listening_events_rejects", Day)!);
@@ -227,6 +225,14 @@ public class ListeningEventsIngestJobTests
         var result = await world.RunAsync("ingest-listening-events", Day);
         Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.PermanentFailure));
         Assert.That(result.Message, Does.Contain("part-00000.csv: line 1"));
+    }
+
+    /// <summary>The user_id of every published event, in file order.</summary>
+    private static async Task<List<string>> ReadUserIdsAsync(PublishedSnapshot snapshot)
+    {
+        var users = new List<string>();
+        await foreach (var row in SnapshotReader.ReadRowsAsync(snapshot)) users.Add((string)row[0]!);
+        return users;
     }
 
     private static async Task<Dictionary<long, (string Source, string Field, string Reason)>> ReadRejectsAsync(PublishedSnapshot snapshot)
