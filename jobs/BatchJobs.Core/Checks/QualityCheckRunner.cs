@@ -102,11 +102,14 @@ public sealed class QualityCheckRunner(SnapshotReader reader, ContractCatalog ca
     private static (bool, string) Unique(DuckDbSession db, CheckSpec check)
     {
         var columns = string.Join(", ", check.Columns.Select(DuckDbSession.Quote));
-        // Counting distinct 64-bit hashes is several times faster than grouping on the string columns (and, on a 778k-row
-        // day, three times faster than grouping on the hash), and equal keys have equal hashes: with as many distinct
-        // hashes as rows the key is unique. Only when hashes repeat are those keys compared exactly, and an example key
-        // is rendered only when there is a duplicate to show.
-        var repeatedHashes = Convert.ToInt64(db.Scalar($"select count(*) - count(distinct hash({columns})) from candidate"), CultureInfo.InvariantCulture);
+        // Equal keys have equal 64-bit hashes, so with no hash repeated the key is unique. Repeats are counted by sorting the
+        // hashes and comparing neighbours: DuckDB's sort beat its hash aggregate (count distinct, itself several times
+        // faster than grouping on the string columns) at 315 against 560 ms on 3.4M affinity keys and 77 against 97 ms on
+        // a 773k-row day of events (medians of 10), and swung less. Only when hashes repeat are those keys compared
+        // exactly, and an example key is rendered only when there is a duplicate to show.
+        var repeatedHashes = Convert.ToInt64(
+            db.Scalar($"select count(*) filter (where h = previous) from (select h, lag(h) over (order by h) as previous from (select hash({columns}) as h from candidate))"),
+            CultureInfo.InvariantCulture);
         var duplicates = repeatedHashes == 0 ? 0
             : Convert.ToInt64(db.Scalar($"select count(*) from (select 1 from candidate where hash({columns}) in (select hash({columns}) from candidate group by 1 having count(*) > 1) group by {columns} having count(*) > 1)"),
                 CultureInfo.InvariantCulture);
