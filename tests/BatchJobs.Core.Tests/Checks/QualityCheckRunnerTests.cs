@@ -181,6 +181,19 @@ public class QualityCheckRunnerTests : StoreTest
         AssertFailed(await CheckAsync("type: unique, columns: [user_id, track_id]", GoodPlays.Append(new Play("u2", "t1", 9, 0.1))),
             "1 duplicated keys, e.g. u2|t1");
 
+    [TestCase(false, true)]
+    [TestCase(true, false)]
+    public async Task UniqueCountsRepeatsAmongManyRowsAcrossFiles(bool repeatOneKey, bool passes)
+    {
+        // Enough rows that the engine sorts the key hashes on several threads; the repeated key sits far from its twin.
+        var first = await WritePlaysAsync(Enumerable.Range(0, 150_000).Select(i => new Play("u" + i, "t" + i % 7, 1, 0.5)), "part-00000.parquet");
+        var second = await WritePlaysAsync(Enumerable.Range(150_000, 150_000).Select(i => new Play("u" + i, "t" + i % 7, 1, 0.5))
+            .Concat(repeatOneKey ? [new Play("u77777", "t" + 77777 % 7, 2, 0.5)] : []), "part-00001.parquet");
+        var results = await RunAsync(PlaysWith("type: unique, columns: [user_id, track_id]"), [first, second]);
+        if (passes) AssertPassed(results[1]);
+        else AssertFailed(results[1], $"1 duplicated keys, e.g. u77777|t{77777 % 7}");
+    }
+
     [Test]
     public async Task UniqueFailsWhenOneColumnRepeats() =>
         AssertFailed(await CheckAsync("type: unique, columns: [user_id]", GoodPlays), "1 duplicated keys, e.g. u1");
