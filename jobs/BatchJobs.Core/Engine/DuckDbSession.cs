@@ -22,6 +22,11 @@ public sealed class DuckDbSession : IDisposable
     {
         var keeper = new DuckDBConnection(SharedDatabase);
         keeper.Open();
+        // Threads and insertion order are settings of the database, shared by every connection to it, so they are made
+        // once here; the time zone is a connection's own.
+        using var settings = keeper.CreateCommand();
+        settings.CommandText = $"set threads = {Environment.ProcessorCount}; set preserve_insertion_order = false";
+        settings.ExecuteNonQuery();
         return keeper;
     });
 
@@ -31,8 +36,6 @@ public sealed class DuckDbSession : IDisposable
     {
         connection = OpenConnection();
         Execute("set TimeZone = 'UTC'");
-        Execute($"set threads = {Environment.ProcessorCount}");
-        Execute("set preserve_insertion_order = false");
     }
 
     /// <summary>An open connection to the shared database, for callers that need DuckDB.NET itself (Arrow batches).</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using BatchJobs.Core.Engine;
 using BatchJobs.Core.Jobs;
 using BatchJobs.Jobs.Ingest;
+using DuckDB.NET.Data;
 
 namespace BatchJobs.Jobs.Tests.Ingest;
 
@@ -151,21 +152,26 @@ public class RawEventFileReaderTests
 
     /// <summary>Writes the lines as a CSV file and, through DuckDB, as a Parquet file in row groups of 3,000 with
     /// <c>ts</c> of the given type, <c>ms_played</c> a BIGINT and every empty field a null.</summary>
+    /// <remarks>Written by a database of its own, which keeps the lines in order (DuckDB's default), so the shared
+    /// database's settings stay as the code under test has them; UTC, like every session, for the timestamp casts.</remarks>
     private (string Csv, string Parquet) WriteBoth(IReadOnlyList<string> lines, string tsType)
     {
         var csv = Path.Combine(folder, "events.csv");
         var parquet = Path.Combine(folder, "events.parquet");
         File.WriteAllText(csv, string.Join(",", ListeningEventValidator.Header) + "\n" + string.Join("\n", lines) + "\n");
-        using var session = new DuckDbSession();
-        session.Execute("set preserve_insertion_order = true");
+        using var database = new DuckDBConnection("Data Source=:memory:");
+        database.Open();
+        using var copy = database.CreateCommand();
         var ts = tsType == "varchar" ? "ts" : $"cast(cast(ts as timestamptz) as {tsType})";
-        session.Execute($"""
+        copy.CommandText = $"""
+            set TimeZone = 'UTC';
             copy (
                 select user_id, track_id, {ts} as ts, ms_played, context, platform
                 from read_csv({DuckDbSession.Literal(csv)}, header = true, quote = '', escape = '',
                     columns = {"{"}'user_id': 'varchar', 'track_id': 'varchar', 'ts': 'varchar', 'ms_played': 'bigint', 'context': 'varchar', 'platform': 'varchar'{"}"})
             ) to {DuckDbSession.Literal(parquet)} (format parquet, row_group_size 3000)
-            """);
+            """;
+        copy.ExecuteNonQuery();
         return (csv, parquet);
     }
 
