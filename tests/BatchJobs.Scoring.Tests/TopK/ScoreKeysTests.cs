@@ -45,6 +45,28 @@ public class ScoreKeysTests
         Assert.That(kept.Take(keptCount).OrderBy(k => k), Is.EqualTo(sorted.Skip(length - keptCount)), "KeepAtLeast");
     }
 
+    [Test]
+    public void Selection_among_a_few_keys_agrees_with_a_full_sort_for_every_count()
+    {
+        // Up to 32 keys are selected without partitioning; cover every length and count there, with keys
+        // at both ends of the range so that no stray lane can pass for one.
+        var random = new Random(5);
+        for (var length = 1; length <= 32; length++)
+        {
+            var keys = DistinctKeys(random, length);
+            keys[0] = ulong.MaxValue;
+            if (length > 1) keys[^1] = 0;
+            random.Shuffle(keys);
+            var sorted = keys.OrderBy(k => k).ToArray();
+            for (var count = 1; count <= length; count++)
+            {
+                var selected = keys.ToArray();
+                ScoreKeys.SelectLargest(selected, count, new ulong[length + 8], new ulong[length + 8]);
+                Assert.That(selected.Take(count).OrderBy(k => k), Is.EqualTo(sorted.Skip(length - count)), $"{count} of {length}");
+            }
+        }
+    }
+
     [TestCase(300, false)]
     [TestCase(2000, false)]
     [TestCase(300, true)]
