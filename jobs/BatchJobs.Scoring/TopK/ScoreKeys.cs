@@ -11,7 +11,10 @@ namespace BatchJobs.Scoring.TopK;
 /// </summary>
 internal static unsafe class ScoreKeys
 {
-    /// <summary>Below this many keys, selection sorts instead of partitioning.</summary>
+    /// <summary>
+    /// Below this many keys, selection sorts instead of partitioning; <see cref="SortDescendingByRank"/> holds
+    /// that many in four vectors of eight, so it cannot grow alone.
+    /// </summary>
     private const int SortBelow = 32;
 
     /// <summary>From this many keys on, <see cref="Sort"/> sorts by radix.</summary>
