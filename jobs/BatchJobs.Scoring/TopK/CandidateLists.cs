@@ -1,5 +1,7 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace BatchJobs.Scoring.TopK;
 
@@ -173,8 +175,8 @@ internal sealed unsafe class CandidateLists
         var excluded = _exclusions is null ? default : _exclusions.For(globalUser);
         foreach (var item in excluded) _excluded[item >> 6] |= 1UL << item;
         if (_excludeSelf) _excluded[globalUser >> 6] |= 1UL << globalUser;
-        var count = 0;
-        for (var i = keys.Length - 1; i >= 0 && count < _k; i--)
+        var count = WriteEligible(keys, items, scores, out var left);
+        for (var i = left - 1; i >= 0 && count < _k; i--)
         {
             var item = ScoreKeys.Item(keys[i]);
             if ((_excluded[item >> 6] & (1UL << item)) != 0) continue;
@@ -184,6 +186,48 @@ internal sealed unsafe class CandidateLists
         }
         foreach (var item in excluded) _excluded[item >> 6] = 0;
         if (_excludeSelf) _excluded[globalUser >> 6] = 0;
+        return count;
+    }
+
+    /// <summary>
+    /// Writes the items and scores of the not excluded keys, from the last of the ascending
+    /// <paramref name="keys"/> down, 16 keys at a time while a whole vector still fits; returns how many were
+    /// written and, in <paramref name="left"/>, how many keys at the front are still to be looked at.
+    /// </summary>
+    /// <remarks>
+    /// Each key's exclusion bit is gathered and the eligible ones compress-stored: a branch per key mispredicts
+    /// at every excluded item and caps the scalar loop at one key per step.
+    /// </remarks>
+    private int WriteEligible(ReadOnlySpan<ulong> keys, Span<int> items, Span<float> scores, out int left)
+    {
+        left = keys.Length;
+        var count = 0;
+        var limit = Math.Min(_k, items.Length);
+        if (!Avx512F.IsSupported || !Avx2.IsSupported) return 0;
+        fixed (ulong* source = keys)
+        fixed (ulong* excluded = _excluded)
+        fixed (int* itemOut = items)
+        fixed (float* scoreOut = scores)
+        {
+            var descending = Vector512.Create(7UL, 6, 5, 4, 3, 2, 1, 0);
+            while (left >= 16 && count + 16 <= limit)
+            {
+                left -= 16;
+                var (score, item) = ScoreKeys.Split(
+                    Vector512.Shuffle(Vector512.Load(source + left + 8), descending),
+                    Vector512.Shuffle(Vector512.Load(source + left), descending));
+                // The bitset read as 32-bit words: item i is bit i % 32 of word i / 32.
+                var word = Vector512.ShiftRightLogical(item, 5);
+                var words = Vector512.Create(
+                    Avx2.GatherVector256((int*)excluded, word.GetLower(), sizeof(int)),
+                    Avx2.GatherVector256((int*)excluded, word.GetUpper(), sizeof(int))).AsUInt32();
+                var bits = Avx512F.ShiftRightLogicalVariable(words, (item & Vector512.Create(31)).AsUInt32());
+                var eligible = Vector512.Equals(bits & Vector512<uint>.One, Vector512<uint>.Zero).AsInt32();
+                Avx512F.Compress(Vector512<int>.Zero, eligible, item).Store(itemOut + count);
+                Avx512F.Compress(Vector512<float>.Zero, eligible.AsSingle(), score).Store(scoreOut + count);
+                count += BitOperations.PopCount(eligible.ExtractMostSignificantBits());
+            }
+        }
         return count;
     }
 

@@ -19,8 +19,10 @@ public sealed class TopKResult
         }
         RowCount = rowCount;
         K = k;
-        _items = new int[rowCount * k];
-        _scores = new float[rowCount * k];
+        // Only the first count entries of a row are ever read, and the scorer writes them: zeroing hundreds of
+        // megabytes first would be a serial pass before the parallel scoring.
+        _items = GC.AllocateUninitializedArray<int>(rowCount * k);
+        _scores = GC.AllocateUninitializedArray<float>(rowCount * k);
         _counts = new int[rowCount];
     }
 

@@ -40,6 +40,30 @@ public class TopKScorerTests
         AssertSame(NaiveTopK.Score(users, items, exclusions.Contains, 150), result);
     }
 
+    [Test]
+    public void Skips_excluded_items_among_the_best_wherever_they_rank()
+    {
+        // Every third of each user's 90 best items is excluded, so excluded keys fall in every 16-key block
+        // of the drain, at different lanes for different users; 300 items are excluded in all per user.
+        var users = TestFactors.Gaussian(24, 16, seed: 21);
+        var items = TestFactors.Gaussian(3000, 16, seed: 22);
+        var best = NaiveTopK.Score(users, items, (_, _) => false, 90);
+        var offsets = new int[users.Rows + 1];
+        var excluded = new List<int>();
+        for (var user = 0; user < users.Rows; user++)
+        {
+            var own = best[user].Where((_, rank) => rank % 3 == user % 3).Select(pair => pair.Item).ToHashSet();
+            excluded.AddRange(own);
+            excluded.AddRange(Enumerable.Range(0, items.Rows).Where(item => !own.Contains(item) && (item * 7 + user) % 11 == 0).Take(300 - own.Count));
+            offsets[user + 1] = excluded.Count;
+        }
+        var exclusions = new ExclusionLists(offsets, excluded.ToArray());
+
+        var result = TopKScorer.Score(users, items, exclusions, new TopKOptions { K = 70 });
+
+        AssertSame(NaiveTopK.Score(users, items, exclusions.Contains, 70), result);
+    }
+
     // 300 items fit in one buffer; 5,000 items with k = 10 make buffers fill and cut back among ties.
     [TestCase(300, 120)]
     [TestCase(5000, 10)]
