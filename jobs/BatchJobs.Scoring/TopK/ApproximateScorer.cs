@@ -199,9 +199,11 @@ internal static unsafe class ApproximateScorer
                 FirstPosition = layout.FirstTiles[cluster] * TileKernel.Columns,
             };
             sink.Bind();
+            var partial = layout.Sizes[cluster] % TileKernel.Columns;
             TileKernel.ScoreRows(
                 rows, chunk.Scratch, layout.Items.Tiles + (long)layout.FirstTiles[cluster] * layout.Items.TileStride,
-                layout.FirstTiles[cluster + 1] - layout.FirstTiles[cluster], users.Columns, ref sink);
+                layout.FirstTiles[cluster + 1] - layout.FirstTiles[cluster], users.Columns, ref sink,
+                lastTileHalf: partial is > 0 and <= TileKernel.Columns / 2);
         }
     }
 

@@ -48,17 +48,22 @@ internal static unsafe class TileKernel
     /// <param name="tileCount">How many tiles to score.</param>
     /// <param name="factors">Factors per user and item.</param>
     /// <param name="sink">Receives the scores.</param>
+    /// <param name="lastTileHalf">
+    /// Whether the last tile holds items in its first half only (the rest padding): that tile's second half is
+    /// then not scored and reaches the sink as zeros.
+    /// </param>
     /// <remarks>
     /// For callers that group users differently for every few tiles (the approximate mode's clusters), where
     /// packing the rows would cost about as much as scoring them.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void ScoreRows<TSink>(float** rows, float* scratch, float* tiles, int tileCount, int factors, ref TSink sink)
+    public static void ScoreRows<TSink>(
+        float** rows, float* scratch, float* tiles, int tileCount, int factors, ref TSink sink, bool lastTileHalf = false)
         where TSink : struct, ITileSink
     {
         if (Vector512.IsHardwareAccelerated)
         {
-            Score512Rows(rows, tiles, tileCount, factors, ref sink);
+            Score512Rows(rows, tiles, tileCount, factors, ref sink, lastTileHalf);
             return;
         }
         PackRows(rows, factors, scratch);
@@ -147,12 +152,14 @@ internal static unsafe class TileKernel
 
     /// <summary>AVX-512 over rows given by pointer: <see cref="Score512{TSink}"/> with each user's factor read from its own row.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Score512Rows<TSink>(float** rows, float* tiles, int tileCount, int factors, ref TSink sink)
+    internal static void Score512Rows<TSink>(
+        float** rows, float* tiles, int tileCount, int factors, ref TSink sink, bool lastTileHalf = false)
         where TSink : struct, ITileSink
     {
         var stride = factors * Columns;
         float* r0 = rows[0], r1 = rows[1], r2 = rows[2], r3 = rows[3], r4 = rows[4], r5 = rows[5], r6 = rows[6], r7 = rows[7];
-        for (var tile = 0; tile < tileCount; tile++)
+        var fullTiles = lastTileHalf ? tileCount - 1 : tileCount;
+        for (var tile = 0; tile < fullTiles; tile++)
         {
             var b = tiles + (long)tile * stride;
             var s00 = Vector512<float>.Zero; var s01 = Vector512<float>.Zero;
@@ -186,6 +193,40 @@ internal static unsafe class TileKernel
             sink.Row(5, tile, s50, s51);
             sink.Row(6, tile, s60, s61);
             sink.Row(7, tile, s70, s71);
+            sink.EndTile(tile);
+        }
+        if (fullTiles == tileCount) return;
+
+        // Half a tile: 8 accumulators, half the multiply-adds; a cluster's last tile is half padding or more
+        // about as often as not.
+        {
+            var tile = fullTiles;
+            var b = tiles + (long)tile * stride;
+            var s0 = Vector512<float>.Zero; var s1 = Vector512<float>.Zero; var s2 = Vector512<float>.Zero; var s3 = Vector512<float>.Zero;
+            var s4 = Vector512<float>.Zero; var s5 = Vector512<float>.Zero; var s6 = Vector512<float>.Zero; var s7 = Vector512<float>.Zero;
+            for (nint f = 0; f < factors; f++)
+            {
+                var b0 = Vector512.LoadAligned(b);
+                s0 = Vector512.FusedMultiplyAdd(Vector512.Create(r0[f]), b0, s0);
+                s1 = Vector512.FusedMultiplyAdd(Vector512.Create(r1[f]), b0, s1);
+                s2 = Vector512.FusedMultiplyAdd(Vector512.Create(r2[f]), b0, s2);
+                s3 = Vector512.FusedMultiplyAdd(Vector512.Create(r3[f]), b0, s3);
+                s4 = Vector512.FusedMultiplyAdd(Vector512.Create(r4[f]), b0, s4);
+                s5 = Vector512.FusedMultiplyAdd(Vector512.Create(r5[f]), b0, s5);
+                s6 = Vector512.FusedMultiplyAdd(Vector512.Create(r6[f]), b0, s6);
+                s7 = Vector512.FusedMultiplyAdd(Vector512.Create(r7[f]), b0, s7);
+                b += Columns;
+            }
+
+            var zeros = Vector512<float>.Zero;
+            sink.Row(0, tile, s0, zeros);
+            sink.Row(1, tile, s1, zeros);
+            sink.Row(2, tile, s2, zeros);
+            sink.Row(3, tile, s3, zeros);
+            sink.Row(4, tile, s4, zeros);
+            sink.Row(5, tile, s5, zeros);
+            sink.Row(6, tile, s6, zeros);
+            sink.Row(7, tile, s7, zeros);
             sink.EndTile(tile);
         }
     }

@@ -71,6 +71,37 @@ public unsafe class TileKernelTests
         }
     }
 
+    // The last tile holds 1 or 16 items: the half that is scored must be exact, the padding half zeros.
+    [TestCase(7, 33)]
+    [TestCase(64, 48)]
+    [TestCase(16, 16)]
+    public void A_half_last_tile_scores_its_items_and_gives_zeros_for_the_rest(int factors, int itemCount)
+    {
+        var users = TestFactors.Gaussian(TileKernel.Rows, factors, seed: factors + 3);
+        var items = TestFactors.Gaussian(itemCount, factors, seed: itemCount + 3);
+        var panels = ItemPanels.InRowOrder(items);
+        var stride = panels.ItemIds.Length;
+        var scores = new float[TileKernel.Rows * stride];
+        scores.AsSpan().Fill(float.NaN);
+        fixed (float* values = users.Values.Span)
+        fixed (float* destination = scores)
+        {
+            var rows = stackalloc float*[TileKernel.Rows];
+            for (var row = 0; row < TileKernel.Rows; row++) rows[row] = values + row * factors;
+            var sink = new ScoreMatrixSink { Destination = destination, RowStride = stride };
+            TileKernel.Score512Rows(rows, panels.Tiles, panels.TileCount, factors, ref sink, lastTileHalf: true);
+        }
+
+        for (var row = 0; row < TileKernel.Rows; row++)
+        {
+            for (var position = 0; position < stride; position++)
+            {
+                var expected = position < itemCount ? NaiveTopK.Dot(users.Row(row), items.Row(position)) : 0f;
+                Assert.That(scores[row * stride + position], Is.EqualTo(expected), $"row {row} position {position}");
+            }
+        }
+    }
+
     private static float[] Scores(ItemPanels panels, FactorMatrix users, bool wide)
     {
         var factors = users.Columns;
