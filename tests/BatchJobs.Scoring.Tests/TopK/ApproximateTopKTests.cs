@@ -68,10 +68,10 @@ public class ApproximateTopKTests
     [Test]
     public void Gives_the_same_result_on_any_number_of_threads_over_several_chunks()
     {
-        // More users than one work item holds, so that chunks run on different threads in any order.
-        var users = TestFactors.Clustered(2_500, 8, centres: 12, spread: 0.5f, seed: 24);
+        // More users than two work items hold (2,048 each), so that three chunks run on different threads in any order.
+        var users = TestFactors.Clustered(5_000, 8, centres: 12, spread: 0.5f, seed: 24);
         var items = TestFactors.Clustered(1_500, 8, centres: 12, spread: 0.5f, seed: 25);
-        var exclusions = TestFactors.RandomExclusions(2_500, 1_500, 10, seed: 26);
+        var exclusions = TestFactors.RandomExclusions(5_000, 1_500, 10, seed: 26);
         var options = Approximate(k: 20, candidates: 4);
 
         var one = TopKScorer.Score(users, items, exclusions, options with { MaxDegreeOfParallelism = 1 });
