@@ -173,12 +173,16 @@ internal static unsafe class ApproximateScorer
                     }
                     if (phase == 0)
                     {
-                        for (var user = 0; user < count; user++) lists.Tighten(user);
+                        for (var user = 0; user < count; user++)
+                        {
+                            if (user + 1 < count) lists.Prefetch(user + 1);
+                            lists.Tighten(user);
+                        }
                     }
                 }
             }
 
-            for (var user = 0; user < count; user++) result.Store(first + user, lists, user);
+            result.Store(first, lists, count);
         }
 
         /// <summary>

@@ -75,7 +75,7 @@ internal static unsafe class ExactScorer
                     }
                 }
 
-                for (var user = 0; user < count; user++) result.Store(first + user, lists, user);
+                result.Store(first, lists, count);
             }
         }
 

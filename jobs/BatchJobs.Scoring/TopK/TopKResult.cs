@@ -41,7 +41,17 @@ public sealed class TopKResult
     /// <summary>The scores of <paramref name="row"/>, matching <see cref="ItemsOf"/>.</summary>
     public ReadOnlySpan<float> ScoresOf(int row) => _scores.AsSpan(row * K, _counts[row]);
 
-    /// <summary>Moves the best candidates of a chunk's user into row <paramref name="row"/>.</summary>
-    internal void Store(int row, CandidateLists lists, int user) =>
-        _counts[row] = lists.Drain(user, _items.AsSpan(row * K, K), _scores.AsSpan(row * K, K));
+    /// <summary>
+    /// Moves the best candidates of a chunk's <paramref name="userCount"/> users into rows
+    /// <paramref name="firstRow"/> onwards.
+    /// </summary>
+    internal void Store(int firstRow, CandidateLists lists, int userCount)
+    {
+        for (var user = 0; user < userCount; user++)
+        {
+            if (user + 1 < userCount) lists.Prefetch(user + 1);
+            var row = firstRow + user;
+            _counts[row] = lists.Drain(user, _items.AsSpan(row * K, K), _scores.AsSpan(row * K, K));
+        }
+    }
 }
