@@ -62,7 +62,7 @@ internal static unsafe class ApproximateScorer
 
         // Centroids must be the means of the vectors actually scored (normalised ones for cosine); clusters
         // trained here already are, given ones may come from other vectors.
-        var layout = new Layout(items, clusters, recomputeCentroids: options.Clusters is not null);
+        var layout = new Layout(items, clusters, recomputeCentroids: options.Clusters is not null, workers);
         var candidateTarget = Math.Min(items.Rows, (long)k * options.CandidateMultiplier);
         var probes = (int)Math.Clamp((candidateTarget * layout.ClusterCount + items.Rows - 1) / items.Rows, 1, layout.ClusterCount);
         var chunkCount = (users.Rows + UsersPerChunk - 1) / UsersPerChunk;
@@ -84,7 +84,7 @@ internal static unsafe class ApproximateScorer
     /// <summary>The non-empty clusters' items packed cluster after cluster, and their centroids; shared by all workers.</summary>
     private sealed class Layout
     {
-        public Layout(FactorMatrix items, ItemClusters clusters, bool recomputeCentroids)
+        public Layout(FactorMatrix items, ItemClusters clusters, bool recomputeCentroids, int workers)
         {
             var factors = items.Columns;
             var allSizes = new int[clusters.ClusterCount];
@@ -111,7 +111,7 @@ internal static unsafe class ApproximateScorer
             ClusterCount = sizes.Count;
             Sizes = sizes.ToArray();
             Centroids = ItemPanels.InRowOrder(new FactorMatrix(centroids.ToArray(), ClusterCount, factors));
-            (Items, FirstTiles) = PackByCluster(items, clusters.Assignments, index, Sizes);
+            (Items, FirstTiles) = PackByCluster(items, clusters.Assignments, index, Sizes, workers);
         }
 
         /// <summary>Non-empty clusters.</summary>
@@ -258,7 +258,7 @@ internal static unsafe class ApproximateScorer
     /// plus the end.
     /// </summary>
     private static (ItemPanels Panels, int[] FirstTiles) PackByCluster(
-        FactorMatrix items, ReadOnlySpan<int> assignments, ReadOnlySpan<int> index, ReadOnlySpan<int> sizes)
+        FactorMatrix items, ReadOnlySpan<int> assignments, ReadOnlySpan<int> index, ReadOnlySpan<int> sizes, int workers)
     {
         var clusterCount = sizes.Length;
         var firstTiles = new int[clusterCount + 1];
@@ -271,6 +271,6 @@ internal static unsafe class ApproximateScorer
         var next = new int[clusterCount];
         for (var cluster = 0; cluster < clusterCount; cluster++) next[cluster] = firstTiles[cluster] * TileKernel.Columns;
         for (var item = 0; item < assignments.Length; item++) ids[next[index[assignments[item]]]++] = item;
-        return (ItemPanels.Pack(items, ids), firstTiles);
+        return (ItemPanels.Pack(items, ids, workers), firstTiles);
     }
 }

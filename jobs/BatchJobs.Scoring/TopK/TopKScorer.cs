@@ -82,7 +82,7 @@ public static class TopKScorer
         }
         else
         {
-            ExactScorer.Score(users, ItemPanels.InRowOrder(items), exclusions, excludeSelf, k, workers, result);
+            ExactScorer.Score(users, ItemPanels.InRowOrder(items, workers), exclusions, excludeSelf, k, workers, result);
         }
         return result;
     }
