@@ -45,6 +45,30 @@ public class ScoreKeysTests
         Assert.That(kept.Take(keptCount).OrderBy(k => k), Is.EqualTo(sorted.Skip(length - keptCount)), "KeepAtLeast");
     }
 
+    // A window of an eighth of what is kept, as when the approximate mode tightens a list, over keys in random
+    // order and over keys already ordered (a pivot drawn from ordered samples misses in a known direction).
+    [TestCase(1236, 550, false)]
+    [TestCase(1236, 550, true)]
+    [TestCase(5000, 37, false)]
+    [TestCase(700, 600, true)]
+    public void Keeping_at_least_count_lands_in_a_narrow_window(int length, int count, bool ordered)
+    {
+        for (var seed = 0; seed < 20; seed++)
+        {
+            var random = new Random(seed);
+            var keys = DistinctKeys(random, length);
+            if (ordered) Array.Sort(keys);
+            var sorted = keys.OrderBy(k => k).ToArray();
+            var most = count + count / 8;
+
+            var kept = keys.ToArray();
+            var keptCount = ScoreKeys.KeepAtLeast(kept, count, most, new ulong[length + 8], new ulong[length + 8]);
+
+            Assert.That(keptCount, Is.InRange(count, most), $"seed {seed}");
+            Assert.That(kept.Take(keptCount).OrderBy(k => k), Is.EqualTo(sorted.Skip(length - keptCount)), $"seed {seed}");
+        }
+    }
+
     [Test]
     public void Selection_among_a_few_keys_agrees_with_a_full_sort_for_every_count()
     {
