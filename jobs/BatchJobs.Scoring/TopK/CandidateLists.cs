@@ -120,6 +120,8 @@ internal sealed unsafe class CandidateLists
         {
             _scores = GC.AllocateUninitializedArray<float>(total, pinned: true);
             _items = GC.AllocateUninitializedArray<int>(total, pinned: true);
+            HugePages.Advise(_scores);
+            HugePages.Advise(_items);
         }
         if (_keys.Length < largest)
         {

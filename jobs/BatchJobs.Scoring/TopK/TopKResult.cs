@@ -20,9 +20,12 @@ public sealed class TopKResult
         RowCount = rowCount;
         K = k;
         // Only the first count entries of a row are ever read, and the scorer writes them: zeroing hundreds of
-        // megabytes first would be a serial pass before the parallel scoring.
+        // megabytes first would be a serial pass before the parallel scoring. Large arrays stay in place, so
+        // their first writes can take huge pages.
         _items = GC.AllocateUninitializedArray<int>(rowCount * k);
         _scores = GC.AllocateUninitializedArray<float>(rowCount * k);
+        HugePages.Advise(_items);
+        HugePages.Advise(_scores);
         _counts = new int[rowCount];
     }
 
