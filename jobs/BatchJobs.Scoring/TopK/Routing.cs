@@ -18,7 +18,6 @@ internal sealed unsafe class Routing
 
     private readonly int _clusterCount;
     private readonly ulong[] _ranked;
-    private readonly ulong[] _copy;
     private readonly ulong[] _greater;
     private readonly ulong[] _less;
     private readonly int[] _userOffsets;
@@ -33,7 +32,6 @@ internal sealed unsafe class Routing
     {
         _clusterCount = clusterCount;
         _ranked = new ulong[clusterCount];
-        _copy = new ulong[clusterCount];
         _greater = new ulong[clusterCount + 8];
         _less = new ulong[clusterCount + 8];
         _userOffsets = new int[maxUsers + 1];
@@ -76,19 +74,11 @@ internal sealed unsafe class Routing
             foreach (var key in best) held += sizes[ScoreKeys.Item(key)];
             if (held >= keep[user])
             {
-                // The lead clusters are the best of the best: those at or above the lead-th best key.
-                var copy = _copy.AsSpan(0, probes);
-                best.CopyTo(copy);
-                ScoreKeys.SelectLargest(copy, lead, _greater, _less);
-                var cut = ScoreKeys.Min(copy[..lead]);
-                var rest = taken + lead;
-                foreach (var key in best)
-                {
-                    if (key >= cut) _userClusters[taken++] = ScoreKeys.Item(key);
-                    else _userClusters[rest++] = ScoreKeys.Item(key);
-                }
-                _leadEnds[user] = taken;
-                taken = rest;
+                // Best first: the lead clusters, the best of the best, are the first ones.
+                ScoreKeys.SortDescending(best, _greater);
+                for (var i = 0; i < best.Length; i++) _userClusters[taken + i] = ScoreKeys.Item(best[i]);
+                _leadEnds[user] = taken + lead;
+                taken += best.Length;
                 continue;
             }
 

@@ -122,6 +122,21 @@ internal static unsafe class ScoreKeys
     }
 
     /// <summary>
+    /// Sorts <paramref name="keys"/> descending; <paramref name="scratch"/> must be at least as long. A few
+    /// keys (the clusters a user probes) are ranked without a branch on the data.
+    /// </summary>
+    public static void SortDescending(Span<ulong> keys, Span<ulong> scratch)
+    {
+        if (keys.Length <= SortBelow && Vector512.IsHardwareAccelerated)
+        {
+            SortDescendingByRank(keys);
+            return;
+        }
+        Sort(keys, scratch);
+        keys.Reverse();
+    }
+
+    /// <summary>
     /// Sorts at most <see cref="SortBelow"/> distinct keys descending: each key goes to its rank, the number of
     /// keys above it, counted against all of them at once in four vectors.
     /// </summary>
@@ -269,15 +284,6 @@ internal static unsafe class ScoreKeys
         }
         return above;
     }
-
-    /// <summary>The smallest key.</summary>
-    public static ulong Min(ReadOnlySpan<ulong> keys)
-    {
-        var min = ulong.MaxValue;
-        foreach (var key in keys) min = Math.Min(min, key);
-        return min;
-    }
-
 
     /// <summary>
     /// Sorts <paramref name="keys"/> ascending; <paramref name="scratch"/> must be at least as long.
