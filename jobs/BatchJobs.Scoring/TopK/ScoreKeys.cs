@@ -66,37 +66,8 @@ internal static unsafe class ScoreKeys
     /// distinct; <paramref name="greater"/> and <paramref name="less"/> are scratch of at least
     /// <c>keys.Length + 8</c> each. Expected linear time.
     /// </summary>
-    public static void SelectLargest(Span<ulong> keys, int count, Span<ulong> greater, Span<ulong> less)
-    {
-        // Quickselect that partitions out of place into two scratch buffers: with AVX-512 a partition step is
-        // a compare and two compress-stores per 8 keys, with no data-dependent branch.
-        var kept = 0;
-        var active = keys;
-        var need = count;
-        while (need > 0 && need < active.Length)
-        {
-            if (active.Length <= SortBelow)
-            {
-                SelectBySorting(active, need);
-                return;
-            }
-            var pivot = ChoosePivot(active, need);
-            var above = Partition(active, pivot, greater, less);
-            greater[..above].CopyTo(keys[kept..]);
-            if (need <= above)
-            {
-                active = keys.Slice(kept, above);
-                continue;
-            }
-            kept += above;
-            keys[kept++] = pivot;
-            need -= above + 1;
-            var below = active.Length - above - 1;
-            less[..below].CopyTo(keys[kept..]);
-            active = keys.Slice(kept, below);
-        }
-        // need == 0: everything kept is in place; need == active.Length: the rest of active is kept too.
-    }
+    public static void SelectLargest(Span<ulong> keys, int count, Span<ulong> greater, Span<ulong> less) =>
+        KeepAtLeast(keys, count, count, greater, less);
 
     /// <summary>Moves the <paramref name="count"/> largest of at most <see cref="SortBelow"/> keys to the front.</summary>
     private static void SelectBySorting(Span<ulong> keys, int count)
@@ -170,16 +141,19 @@ internal static unsafe class ScoreKeys
     /// <paramref name="most"/> long, to the front and returns its length; what is left after it is
     /// unspecified. Cheaper than <see cref="SelectLargest"/> when the caller only needs to discard keys that cannot be
     /// among the <paramref name="count"/> largest: a quickselect that stops as soon as the keys known to be
-    /// largest number anywhere in the window. Same preconditions as <see cref="SelectLargest"/>.
+    /// largest number anywhere in the window. Same preconditions as <see cref="SelectLargest"/>, which is the
+    /// window of <paramref name="count"/> alone.
     /// </summary>
     /// <remarks>
-    /// Each pivot aims at the middle of what is left of the window. A partition that misses it is not wasted:
-    /// the side that must hold the boundary is searched next, as in <see cref="SelectLargest"/>. Restarting an
-    /// exact selection after a miss cost several passes, and a pivot from 16 samples misses a window of an
-    /// eighth of the keys kept about three times in four.
+    /// Partitions go out of place into the two scratch buffers: with AVX-512 a step is a compare and two
+    /// compress-stores per 8 keys, with no data-dependent branch. Each pivot aims at the middle of what is left
+    /// of the window, and a partition that misses it is not wasted: the side that must hold the boundary is
+    /// searched next. Restarting an exact selection after a miss cost several passes, and a pivot from 16
+    /// samples misses a window of an eighth of the keys kept about three times in four.
     /// </remarks>
     public static int KeepAtLeast(Span<ulong> keys, int count, int most, Span<ulong> greater, Span<ulong> less)
     {
+        if (count <= 0) return 0;
         // keys[..kept] are kept; active, right after them, holds the keys still undecided.
         var kept = 0;
         var active = keys;
