@@ -171,11 +171,7 @@ internal static unsafe class ApproximateScorer
                     }
                     if (phase == 0)
                     {
-                        for (var user = 0; user < count; user++)
-                        {
-                            if (user + 1 < count) lists.Prefetch(user + 1);
-                            lists.Tighten(user);
-                        }
+                        for (var user = 0; user < count; user++) lists.Tighten(user);
                     }
                 }
             }

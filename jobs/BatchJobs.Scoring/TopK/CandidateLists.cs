@@ -50,6 +50,7 @@ internal sealed unsafe class CandidateLists
     private ulong[] _greater = [];
     private ulong[] _less = [];
     private int _firstUser;
+    private int _userCount;
 
     /// <summary>Lists for chunks of up to <paramref name="maxUsers"/> users, keeping <paramref name="k"/> items each.</summary>
     public CandidateLists(int maxUsers, int k, int itemCount, ExclusionLists? exclusions, bool excludeSelf)
@@ -100,6 +101,7 @@ internal sealed unsafe class CandidateLists
     public void Reset(int firstUser, int userCount)
     {
         _firstUser = firstUser;
+        _userCount = userCount;
         var total = 0;
         var largest = 0;
         for (var user = 0; user <= userCount; user++)
@@ -152,6 +154,7 @@ internal sealed unsafe class CandidateLists
     /// </remarks>
     public void Tighten(int user)
     {
+        PrefetchNext(user);
         var keep = _keep[user];
         if (_counts[user] <= keep) return;
         var keys = LoadKeys(user);
@@ -159,17 +162,17 @@ internal sealed unsafe class CandidateLists
     }
 
     /// <summary>
-    /// Asks for <paramref name="user"/>'s candidates to be brought into the L1 cache, so that cutting or
-    /// draining the list after the current one does not wait on memory.
+    /// Asks for the candidates of the chunk's user after <paramref name="user"/> to be brought into the L1 cache,
+    /// so that tightening or draining the lists one user after another does not wait on memory.
     /// </summary>
     /// <remarks>
-    /// A chunk's lists (megabytes) are written tile by tile across all its users, so by the time they are cut
-    /// back or drained one after another they have left the caches; each list is two short streams that the
+    /// A chunk's lists (megabytes) are written tile by tile across all its users, so by the time they are
+    /// tightened or drained one after another they have left the caches; each list is two short streams that the
     /// hardware prefetcher only catches once they are under way.
     /// </remarks>
-    public void Prefetch(int user)
+    private void PrefetchNext(int user)
     {
-        if (!Sse.IsSupported) return;
+        if (!Sse.IsSupported || ++user >= _userCount) return;
         var count = _counts[user];
         var scores = ScoreBuffer + _offsets[user];
         var items = ItemBuffer + _offsets[user];
@@ -187,6 +190,7 @@ internal sealed unsafe class CandidateLists
     /// </summary>
     public int Drain(int user, Span<int> items, Span<float> scores)
     {
+        PrefetchNext(user);
         // Up to an eighth more than it keeps is sorted: an exact selection would take about two more passes
         // over the list than sorting the extra keys costs, and the best eligible items are the same.
         var keep = _keep[user];

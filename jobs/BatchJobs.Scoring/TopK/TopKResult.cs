@@ -52,7 +52,6 @@ public sealed class TopKResult
     {
         for (var user = 0; user < userCount; user++)
         {
-            if (user + 1 < userCount) lists.Prefetch(user + 1);
             var row = firstRow + user;
             _counts[row] = lists.Drain(user, _items.AsSpan(row * K, K), _scores.AsSpan(row * K, K));
         }
