@@ -1,3 +1,4 @@
+using System.Numerics;
 using BatchJobs.Scoring.TopK;
 
 namespace BatchJobs.Scoring.Tests.TopK;
@@ -121,13 +122,41 @@ public class ItemClustersTests
     }
 
     [Test]
-    public void Squared_distance_matches_the_scalar_sum([Range(0, 70, 1)] int length)
+    public void Lowers_each_point_to_its_squared_distance_from_a_nearer_centroid([Values(1, 5, 16, 64, 67)] int factors)
     {
-        var random = new Random(length);
-        var a = Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() * 20 - 10)).ToArray();
-        var b = Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() * 20 - 10)).ToArray();
-        var expected = a.Zip(b, (x, y) => ((double)x - y) * ((double)x - y)).Sum();
+        var width = Vector<float>.Count;
+        var points = 7 * width; // four blocks at a time, then three one by one
+        var random = new Random(factors);
+        var rows = Enumerable.Range(0, points)
+            .Select(_ => Enumerable.Range(0, factors).Select(_ => (float)(random.NextDouble() * 20 - 10)).ToArray()).ToArray();
+        var centroid = Enumerable.Range(0, factors).Select(_ => (float)(random.NextDouble() * 20 - 10)).ToArray();
+        var blocks = new float[points * factors];
+        for (var p = 0; p < points; p++)
+        {
+            for (var f = 0; f < factors; f++) blocks[(p / width * factors + f) * width + p % width] = rows[p][f];
+        }
+        // Every other point already has something at 0.5, nearer than the centroid nearly always is; the rest start
+        // infinitely far away.
+        var before = Enumerable.Range(0, points).Select(p => p % 2 == 0 ? 0.5f : float.PositiveInfinity).ToArray();
+        var nearest = before.ToArray();
 
-        Assert.That(ItemClusters.SquaredDistance(a, b), Is.EqualTo(expected).Within(1e-5 * Math.Max(1, expected)));
+        ItemClusters.LowerToNearest(blocks, centroid, nearest);
+
+        for (var p = 0; p < points; p++)
+        {
+            var expected = Math.Min(before[p], SquaredDistance(rows[p], centroid));
+            Assert.That(nearest[p], Is.EqualTo(expected).Within(1e-5 * Math.Max(1, expected)), $"point {p}");
+        }
+    }
+
+    [Test]
+    public void Refuses_points_that_are_not_whole_blocks()
+    {
+        var width = Vector<float>.Count;
+
+        var error = Assert.Throws<ArgumentException>(
+            () => ItemClusters.LowerToNearest(new float[width * 4 - 1], new float[4], new float[width]));
+
+        Assert.That(error!.Message, Does.Contain($"blocks of {width} points x 4 factors"));
     }
 }
