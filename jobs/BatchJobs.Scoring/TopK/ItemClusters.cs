@@ -59,8 +59,8 @@ public sealed class ItemClusters
     /// draws up to 32 distinct items per cluster and picks starting centroids among them (k-means++), then
     /// up to <paramref name="iterations"/> rounds assign every sampled item to its nearest centroid
     /// (Euclidean) and move each centroid to its items' mean, stopping early when at most one item in a thousand
-    /// changed cluster. Finally
-    /// every item is assigned to its nearest centroid and the centroids become their items' means.
+    /// changed cluster. Finally every item is assigned to its nearest centroid and the centroids become their
+    /// items' means.
     /// </summary>
     /// <remarks>
     /// Deterministic for a given seed whatever the thread count: assignments come from the top-k scoring
