@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.Intrinsics;
 
 namespace BatchJobs.Scoring.TopK;
@@ -155,25 +154,17 @@ public sealed class ItemClusters
     /// separate groups of items each get a centroid instead of one group getting two.
     /// </summary>
     /// <remarks>
-    /// Seeding is serial, one round per centroid, so each round's distances are computed a vector of points at a
-    /// time from a factor-major copy of the candidates (<see cref="LowerToNearest"/>); one point at a time it
-    /// took a quarter of the approximate scorer's k-means.
+    /// Seeding is serial, one round per centroid, so each round's distances are computed a row of a tile at a
+    /// time from the candidates packed as the scoring kernel's tiles (<see cref="LowerToNearest"/>); one point at
+    /// a time it took a quarter of the approximate scorer's k-means.
     /// </remarks>
     private static float[] SeedCentroids(FactorMatrix sample, int clusterCount, Random random)
     {
         var factors = sample.Columns;
         var candidates = (int)Math.Min(sample.Rows, (long)clusterCount * SeedCandidatesPerCluster);
-        var width = Vector<float>.Count;
-        var blocks = (candidates + width - 1) / width;
-        var points = new float[blocks * factors * width];
-        for (var point = 0; point < candidates; point++)
-        {
-            var row = sample.Row(point);
-            var block = points.AsSpan(point / width * factors * width);
-            for (var f = 0; f < factors; f++) block[f * width + point % width] = row[f];
-        }
-        // Padding lanes start at 0 and so stay 0: they are never drawn.
-        var nearest = new float[blocks * width];
+        var points = ItemPanels.InRowOrder(new FactorMatrix(sample.Values[..(candidates * factors)], candidates, factors));
+        // Padding positions start at 0 and so stay 0: they are never drawn.
+        var nearest = new float[points.ItemIds.Length];
         nearest.AsSpan(0, candidates).Fill(float.PositiveInfinity);
         var centroids = new float[clusterCount * factors];
         var chosen = 0;
@@ -195,71 +186,52 @@ public sealed class ItemClusters
     }
 
     /// <summary>
-    /// Lowers each point's entry of <paramref name="nearest"/> to its squared Euclidean distance from
-    /// <paramref name="centroid"/> where that is smaller.
+    /// Lowers the entry of <paramref name="nearest"/> at each packed position of <paramref name="points"/> to that
+    /// point's squared Euclidean distance from <paramref name="centroid"/> where that is smaller.
     /// </summary>
-    /// <param name="points">
-    /// Blocks of <see cref="Vector{T}.Count"/> points, factor-major within a block: factor f of point p is at
-    /// <c>(p / width * factors + f) * width + p % width</c>.
-    /// </param>
-    /// <param name="centroid">The factors of the centroid.</param>
-    /// <param name="nearest">One entry per point, a whole number of blocks.</param>
     /// <remarks>
-    /// Each lane sums its point's squared differences factor by factor with fused multiply-adds, so a distance
-    /// is the same whatever the vector width.
+    /// A tile row of 32 points is four vectors of 8, summed factor by factor as four independent chains of fused
+    /// multiply-adds (one chain alone waits on the previous multiply-add's latency at every factor). Each lane
+    /// sums its own point's squares in factor order, so a distance is the same however the points are grouped.
     /// </remarks>
-    internal static unsafe void LowerToNearest(ReadOnlySpan<float> points, ReadOnlySpan<float> centroid, Span<float> nearest)
+    internal static unsafe void LowerToNearest(ItemPanels points, ReadOnlySpan<float> centroid, Span<float> nearest)
     {
-        var factors = centroid.Length;
-        var width = Vector<float>.Count;
-        if (nearest.Length % width != 0 || points.Length != nearest.Length * factors)
+        if (nearest.Length != points.ItemIds.Length || centroid.Length != points.Factors)
         {
             throw new ArgumentException(
-                $"{nearest.Length} entries and {points.Length} values do not make whole blocks of {width} points x {factors} factors.");
+                $"{nearest.Length} entries and a centroid of {centroid.Length} factors for {points.ItemIds.Length} packed points " +
+                $"of {points.Factors} factors; give one entry per packed position and a centroid of as many factors.");
         }
-        fixed (float* values = points)
+        const int width = 8;
+        var factors = points.Factors;
         fixed (float* center = centroid)
         fixed (float* distances = nearest)
         {
-            // Four blocks at a time: each block's sum is a chain of dependent multiply-adds, and one chain alone
-            // waits on the previous one's latency at every factor.
-            var first = 0;
-            var stride = factors * width;
-            for (; first + 4 * width <= nearest.Length; first += 4 * width)
+            for (var tile = 0; tile < points.TileCount; tile++)
             {
-                var block = values + (long)first * factors;
-                var sum0 = Vector<float>.Zero;
-                var sum1 = Vector<float>.Zero;
-                var sum2 = Vector<float>.Zero;
-                var sum3 = Vector<float>.Zero;
+                var values = points.Tiles + (long)tile * points.TileStride;
+                var sum0 = Vector256<float>.Zero;
+                var sum1 = Vector256<float>.Zero;
+                var sum2 = Vector256<float>.Zero;
+                var sum3 = Vector256<float>.Zero;
                 for (var f = 0; f < factors; f++)
                 {
-                    var c = new Vector<float>(center[f]);
-                    var d0 = Vector.Load(block + f * width) - c;
-                    var d1 = Vector.Load(block + stride + f * width) - c;
-                    var d2 = Vector.Load(block + 2 * stride + f * width) - c;
-                    var d3 = Vector.Load(block + 3 * stride + f * width) - c;
-                    sum0 = Vector.FusedMultiplyAdd(d0, d0, sum0);
-                    sum1 = Vector.FusedMultiplyAdd(d1, d1, sum1);
-                    sum2 = Vector.FusedMultiplyAdd(d2, d2, sum2);
-                    sum3 = Vector.FusedMultiplyAdd(d3, d3, sum3);
+                    var c = Vector256.Create(center[f]);
+                    var d0 = Vector256.Load(values) - c;
+                    var d1 = Vector256.Load(values + width) - c;
+                    var d2 = Vector256.Load(values + 2 * width) - c;
+                    var d3 = Vector256.Load(values + 3 * width) - c;
+                    sum0 = Vector256.FusedMultiplyAdd(d0, d0, sum0);
+                    sum1 = Vector256.FusedMultiplyAdd(d1, d1, sum1);
+                    sum2 = Vector256.FusedMultiplyAdd(d2, d2, sum2);
+                    sum3 = Vector256.FusedMultiplyAdd(d3, d3, sum3);
+                    values += TileKernel.Columns;
                 }
-                var distance = distances + first;
-                Vector.Min(Vector.Load(distance), sum0).Store(distance);
-                Vector.Min(Vector.Load(distance + width), sum1).Store(distance + width);
-                Vector.Min(Vector.Load(distance + 2 * width), sum2).Store(distance + 2 * width);
-                Vector.Min(Vector.Load(distance + 3 * width), sum3).Store(distance + 3 * width);
-            }
-            for (; first < nearest.Length; first += width)
-            {
-                var block = values + (long)first * factors;
-                var sum = Vector<float>.Zero;
-                for (var f = 0; f < factors; f++)
-                {
-                    var difference = Vector.Load(block + f * width) - new Vector<float>(center[f]);
-                    sum = Vector.FusedMultiplyAdd(difference, difference, sum);
-                }
-                Vector.Min(Vector.Load(distances + first), sum).Store(distances + first);
+                var distance = distances + tile * TileKernel.Columns;
+                Vector256.Min(Vector256.Load(distance), sum0).Store(distance);
+                Vector256.Min(Vector256.Load(distance + width), sum1).Store(distance + width);
+                Vector256.Min(Vector256.Load(distance + 2 * width), sum2).Store(distance + 2 * width);
+                Vector256.Min(Vector256.Load(distance + 3 * width), sum3).Store(distance + 3 * width);
             }
         }
     }

@@ -1,4 +1,3 @@
-using System.Numerics;
 using BatchJobs.Scoring.TopK;
 
 namespace BatchJobs.Scoring.Tests.TopK;
@@ -124,23 +123,18 @@ public class ItemClustersTests
     [Test]
     public void Lowers_each_point_to_its_squared_distance_from_a_nearer_centroid([Values(1, 5, 16, 64, 67)] int factors)
     {
-        var width = Vector<float>.Count;
-        var points = 7 * width; // four blocks at a time, then three one by one
+        const int points = 70; // two whole tiles and a padded one
         var random = new Random(factors);
         var rows = Enumerable.Range(0, points)
             .Select(_ => Enumerable.Range(0, factors).Select(_ => (float)(random.NextDouble() * 20 - 10)).ToArray()).ToArray();
         var centroid = Enumerable.Range(0, factors).Select(_ => (float)(random.NextDouble() * 20 - 10)).ToArray();
-        var blocks = new float[points * factors];
-        for (var p = 0; p < points; p++)
-        {
-            for (var f = 0; f < factors; f++) blocks[(p / width * factors + f) * width + p % width] = rows[p][f];
-        }
+        var panels = ItemPanels.InRowOrder(new FactorMatrix(rows.SelectMany(row => row).ToArray(), points, factors));
         // Every other point already has something at 0.5, nearer than the centroid nearly always is; the rest start
         // infinitely far away.
-        var before = Enumerable.Range(0, points).Select(p => p % 2 == 0 ? 0.5f : float.PositiveInfinity).ToArray();
+        var before = Enumerable.Range(0, panels.ItemIds.Length).Select(p => p % 2 == 0 ? 0.5f : float.PositiveInfinity).ToArray();
         var nearest = before.ToArray();
 
-        ItemClusters.LowerToNearest(blocks, centroid, nearest);
+        ItemClusters.LowerToNearest(panels, centroid, nearest);
 
         for (var p = 0; p < points; p++)
         {
@@ -150,13 +144,12 @@ public class ItemClustersTests
     }
 
     [Test]
-    public void Refuses_points_that_are_not_whole_blocks()
+    public void Refuses_an_entry_count_that_is_not_one_per_packed_position()
     {
-        var width = Vector<float>.Count;
+        var panels = ItemPanels.InRowOrder(TestFactors.Gaussian(10, 4, seed: 1));
 
-        var error = Assert.Throws<ArgumentException>(
-            () => ItemClusters.LowerToNearest(new float[width * 4 - 1], new float[4], new float[width]));
+        var error = Assert.Throws<ArgumentException>(() => ItemClusters.LowerToNearest(panels, new float[4], new float[10]));
 
-        Assert.That(error!.Message, Does.Contain($"blocks of {width} points x 4 factors"));
+        Assert.That(error!.Message, Does.Contain("give one entry per packed position"));
     }
 }
