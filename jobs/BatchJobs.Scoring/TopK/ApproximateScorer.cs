@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.Intrinsics.X86;
 
 namespace BatchJobs.Scoring.TopK;
@@ -10,19 +11,30 @@ namespace BatchJobs.Scoring.TopK;
 /// <para>A chunk of users is routed to clusters first, then each cluster is scored against all the chunk's
 /// users that chose it, eight at a time, so the arithmetic still runs as the register-blocked kernel over
 /// packed item tiles (a small GEMM per cluster) rather than one user at a time.</para>
-/// <para>Each user's lead clusters (its best few) are scored first for the whole chunk, then every list is
-/// cut back to about k so its threshold is close to final; the remaining probes then append only what beats
-/// it. The candidates a user keeps are the exact best of the items of its probed clusters whatever the order
-/// of scoring, so the output does not depend on the phases, the chunking or the thread count.</para>
+/// <para>Each user's list starts at a predicted threshold (<see cref="StartingThresholds"/>), so that it appends
+/// only the items likely to make its top k; the few users whose list ends short are scored again from
+/// -infinity. The candidates a user keeps are the exact best of the items of its probed clusters whatever
+/// the start, the order of scoring, the chunking or the thread count.</para>
 /// </remarks>
 internal static unsafe class ApproximateScorer
 {
     /// <summary>
     /// Users per work item: enough that each cluster is chosen by several kernel rows of users, so that its
-    /// items, fetched from memory once per phase, are scored from cache for most of them; the candidate buffers
+    /// items, fetched from memory once per chunk, are scored from cache for most of them; the candidate buffers
     /// of a chunk (about 36 MB at k = 500) and the centroid scores bound it.
     /// </summary>
     private const int UsersPerChunk = 2048;
+
+    /// <summary>Consecutive users per calibration block; <see cref="CalibrationBlocks"/> blocks spread over all users.</summary>
+    private const int CalibrationBlockUsers = 64;
+
+    private const int CalibrationBlocks = 4;
+
+    /// <summary>
+    /// Below this many users the starting thresholds are not predicted: calibrating costs about a sixteenth of
+    /// scoring them, and the lists start at -infinity.
+    /// </summary>
+    private const int UsersToCalibrate = 16 * CalibrationBlocks * CalibrationBlockUsers;
 
     /// <summary>Throws when the approximate settings are out of range.</summary>
     public static void Validate(ApproximateTopKOptions options)
@@ -49,6 +61,26 @@ internal static unsafe class ApproximateScorer
         FactorMatrix users, FactorMatrix items, ExclusionLists? exclusions, bool excludeSelf, int k,
         ApproximateTopKOptions options, int workers, TopKResult result)
     {
+        var (layout, probes) = Prepare(items, k, options, workers);
+        var starts = users.Rows >= UsersToCalibrate ? Calibrate(users, layout, probes, exclusions, excludeSelf, k) : null;
+        Score(users, layout, probes, exclusions, excludeSelf, k, starts, workers, result);
+    }
+
+    /// <summary>
+    /// As <see cref="Score(FactorMatrix, FactorMatrix, ExclusionLists?, bool, int, ApproximateTopKOptions, int, TopKResult)"/>,
+    /// but every list starts at <paramref name="starts"/> (null: -infinity) instead of calibrated thresholds.
+    /// </summary>
+    internal static void ScoreFrom(
+        StartingThresholds? starts, FactorMatrix users, FactorMatrix items, ExclusionLists? exclusions, bool excludeSelf, int k,
+        ApproximateTopKOptions options, int workers, TopKResult result)
+    {
+        var (layout, probes) = Prepare(items, k, options, workers);
+        Score(users, layout, probes, exclusions, excludeSelf, k, starts, workers, result);
+    }
+
+    /// <summary>The clusters (trained unless given), packed, and how many of them each user probes at least.</summary>
+    private static (Layout Layout, int Probes) Prepare(FactorMatrix items, int k, ApproximateTopKOptions options, int workers)
+    {
         var clusters = options.Clusters ?? ItemClusters.Train(
             items,
             Math.Min(options.ClusterCount == 0 ? ItemClusters.DefaultClusterCount(items.Rows) : options.ClusterCount, items.Rows),
@@ -64,21 +96,47 @@ internal static unsafe class ApproximateScorer
         // trained here already are, given ones may come from other vectors.
         var layout = new Layout(items, clusters, recomputeCentroids: options.Clusters is not null, workers);
         var candidateTarget = Math.Min(items.Rows, (long)k * options.CandidateMultiplier);
-        var probes = (int)Math.Clamp((candidateTarget * layout.ClusterCount + items.Rows - 1) / items.Rows, 1, layout.ClusterCount);
+        return (layout, (int)Math.Clamp((candidateTarget * layout.ClusterCount + items.Rows - 1) / items.Rows, 1, layout.ClusterCount));
+    }
+
+    private static void Score(
+        FactorMatrix users, Layout layout, int probes, ExclusionLists? exclusions, bool excludeSelf, int k,
+        StartingThresholds? starts, int workers, TopKResult result)
+    {
         var chunkCount = (users.Rows + UsersPerChunk - 1) / UsersPerChunk;
         var chunkSize = Math.Min(UsersPerChunk, users.Rows);
         var nextChunk = -1;
         workers = Math.Min(workers, chunkCount);
         Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, _ =>
         {
-            var worker = new Worker(users, layout, probes, new CandidateLists(chunkSize, k, items.Rows, exclusions, excludeSelf), chunkSize);
+            var worker = new Worker(users, layout, probes, new CandidateLists(chunkSize, k, layout.ItemCount, exclusions, excludeSelf), chunkSize);
             int chunk;
             while ((chunk = Interlocked.Increment(ref nextChunk)) < chunkCount)
             {
                 var first = chunk * UsersPerChunk;
-                worker.Score(first, Math.Min(UsersPerChunk, users.Rows - first), result);
+                worker.Score(first, Math.Min(UsersPerChunk, users.Rows - first), starts, result);
             }
         });
+    }
+
+    /// <summary>
+    /// Scores blocks of users spread over all of them from -infinity and calibrates the starting thresholds on
+    /// their keep-th best scores.
+    /// </summary>
+    private static StartingThresholds Calibrate(
+        FactorMatrix users, Layout layout, int probes, ExclusionLists? exclusions, bool excludeSelf, int k)
+    {
+        var rank = StartingThresholds.RankFor(probes);
+        var worker = new Worker(
+            users, layout, probes, new CandidateLists(CalibrationBlockUsers, k, layout.ItemCount, exclusions, excludeSelf), CalibrationBlockUsers);
+        var offsets = new float[CalibrationBlocks * CalibrationBlockUsers];
+        var sampled = 0;
+        for (var block = 0; block < CalibrationBlocks; block++)
+        {
+            var first = (int)((long)block * (users.Rows - CalibrationBlockUsers) / (CalibrationBlocks - 1));
+            sampled += worker.Offsets(first, CalibrationBlockUsers, rank, offsets.AsSpan(sampled));
+        }
+        return StartingThresholds.Calibrate(rank, offsets.AsSpan(0, sampled));
     }
 
     /// <summary>The non-empty clusters' items packed cluster after cluster, and their centroids; shared by all workers.</summary>
@@ -108,11 +166,14 @@ internal static unsafe class ApproximateScorer
                 sizes.Add(allSizes[cluster]);
                 centroids.AddRange(all.Slice(cluster * factors, factors));
             }
+            ItemCount = items.Rows;
             ClusterCount = sizes.Count;
             Sizes = sizes.ToArray();
             Centroids = ItemPanels.InRowOrder(new FactorMatrix(centroids.ToArray(), ClusterCount, factors));
             (Items, FirstTiles) = PackByCluster(items, clusters.Assignments, index, Sizes, workers);
         }
+
+        public int ItemCount { get; }
 
         /// <summary>Non-empty clusters.</summary>
         public int ClusterCount { get; }
@@ -136,17 +197,80 @@ internal static unsafe class ApproximateScorer
             (maxUsers + TileKernel.Rows) * layout.Centroids.ItemIds.Length, pinned: true);
         private readonly int[] _global = GC.AllocateArray<int>(maxUsers + TileKernel.Rows, pinned: true);
         private readonly float[] _zeros = GC.AllocateArray<float>(users.Columns, pinned: true);
+        private readonly int[] _again = new int[maxUsers];
 
-        public void Score(int first, int count, TopKResult result)
+        /// <summary>
+        /// Writes the top k of users <paramref name="first"/> .. + <paramref name="count"/> into
+        /// <paramref name="result"/>, their lists started at <paramref name="starts"/> (null: -infinity).
+        /// </summary>
+        public void Score(int first, int count, StartingThresholds? starts, TopKResult result)
+        {
+            Route(first, count);
+            if (starts is null)
+            {
+                ScoreProbes(first);
+                result.Store(first, lists, count);
+                return;
+            }
+
+            var factors = users.Columns;
+            var rowStride = layout.Centroids.ItemIds.Length;
+            for (var user = 0; user < count; user++)
+            {
+                var norm = TensorPrimitives.Norm(users.Values.Span.Slice((first + user) * factors, factors));
+                lists.Start(user, starts.For(_route.ClustersOf(user), _centroidScores.AsSpan(user * rowStride, layout.ClusterCount), norm));
+            }
+            ScoreProbes(first);
+
+            // The users whose start was above their keep-th best, scored again from -infinity.
+            var again = 0;
+            for (var user = 0; user < count; user++)
+            {
+                if (lists.IsShort(user)) _again[again++] = user;
+            }
+            if (again > 0)
+            {
+                foreach (var user in _again.AsSpan(0, again)) lists.Start(user, float.NegativeInfinity);
+                _route.Restrict(_again.AsSpan(0, again));
+                ScoreProbes(first);
+            }
+            result.Store(first, lists, count);
+        }
+
+        /// <summary>
+        /// Scores users <paramref name="first"/> .. + <paramref name="count"/> from -infinity and writes, for each whose
+        /// list is not short, (its keep-th best score - the score of its <paramref name="rank"/>-th best probed
+        /// centroid) / its norm into <paramref name="offsets"/>; returns how many were written.
+        /// </summary>
+        public int Offsets(int first, int count, int rank, Span<float> offsets)
+        {
+            Route(first, count);
+            ScoreProbes(first);
+            var factors = users.Columns;
+            var rowStride = layout.Centroids.ItemIds.Length;
+            var written = 0;
+            for (var user = 0; user < count; user++)
+            {
+                var norm = TensorPrimitives.Norm(users.Values.Span.Slice((first + user) * factors, factors));
+                if (lists.IsShort(user) || !(norm > 0)) continue;
+                var probed = _route.ClustersOf(user);
+                var ranked = _centroidScores[user * rowStride + probed[Math.Min(rank, probed.Length) - 1]];
+                offsets[written++] = (lists.LowestKept(user) - ranked) / norm;
+            }
+            return written;
+        }
+
+        /// <summary>
+        /// Scores every user of the chunk against every centroid, empties their lists and picks the clusters each
+        /// probes.
+        /// </summary>
+        private void Route(int first, int count)
         {
             var factors = users.Columns;
-            fixed (float* userValues = users.Values.Span)
             fixed (float* packed = _packed)
             fixed (float* scores = _centroidScores)
             fixed (int* global = _global)
-            fixed (float* zeros = _zeros)
             {
-                // Route: every user against every centroid, then its best clusters.
                 for (var user = 0; user < count + TileKernel.Rows; user++) global[user] = user < count ? first + user : -1;
                 var store = new ScoreMatrixSink { RowStride = layout.Centroids.ItemIds.Length };
                 for (var row = 0; row < count; row += TileKernel.Rows)
@@ -157,43 +281,41 @@ internal static unsafe class ApproximateScorer
                 }
                 lists.Reset(first, count);
                 _route.Build(new ReadOnlySpan<float>(scores, count * store.RowStride), store.RowStride, count, layout.Sizes, probes, lists.Keep);
+            }
+        }
 
-                // Score: each cluster against the users that chose it, in cluster order; lead clusters first.
-                var chunk = new Chunk { Users = userValues + (long)first * factors, Zeros = zeros, Scratch = packed };
-                for (var phase = 0; phase < 2; phase++)
+        /// <summary>Scores each cluster against the users routed to it, in cluster order.</summary>
+        private void ScoreProbes(int first)
+        {
+            fixed (float* userValues = users.Values.Span)
+            fixed (float* packed = _packed)
+            fixed (float* zeros = _zeros)
+            {
+                var chunk = new Chunk { Users = userValues + (long)first * users.Columns, Zeros = zeros, Scratch = packed };
+                for (var cluster = 0; cluster < layout.ClusterCount; cluster++)
                 {
-                    for (var cluster = 0; cluster < layout.ClusterCount; cluster++)
-                    {
-                        var chosenBy = _route.UsersOf(phase, cluster);
-                        if (chosenBy.IsEmpty) continue;
-                        PrefetchNextCluster(phase, cluster);
-                        ScoreCluster(cluster, chosenBy, chunk);
-                    }
-                    if (phase == 0)
-                    {
-                        for (var user = 0; user < count; user++) lists.Tighten(user);
-                    }
+                    var chosenBy = _route.UsersOf(cluster);
+                    if (chosenBy.IsEmpty) continue;
+                    PrefetchNextCluster(cluster);
+                    ScoreCluster(cluster, chosenBy, chunk);
                 }
             }
-
-            result.Store(first, lists, count);
         }
 
         /// <summary>
-        /// Asks for the items of the next cluster scored in <paramref name="phase"/> to be brought into the core's
-        /// L2 cache while <paramref name="cluster"/>'s are scored.
+        /// Asks for the items of the next cluster to be scored to be brought into the core's L2 cache while
+        /// <paramref name="cluster"/>'s are scored.
         /// </summary>
         /// <remarks>
         /// Clusters are visited in storage order, but only those some user chose, and each is a stream of a few
         /// tiles: too short for the hardware prefetcher to run ahead, so every cluster's first kernel call
-        /// waited on memory (the lead phase, with fewer users per cluster, ran at two thirds of the other
-        /// probes' speed).
+        /// waited on memory.
         /// </remarks>
-        private void PrefetchNextCluster(int phase, int cluster)
+        private void PrefetchNextCluster(int cluster)
         {
             if (!Sse.IsSupported) return;
             var next = cluster + 1;
-            while (next < layout.ClusterCount && _route.UsersOf(phase, next).IsEmpty) next++;
+            while (next < layout.ClusterCount && _route.UsersOf(next).IsEmpty) next++;
             if (next == layout.ClusterCount) return;
             var end = layout.Items.Tiles + (long)layout.FirstTiles[next + 1] * layout.Items.TileStride;
             const int floatsPerLine = 64 / sizeof(float);
@@ -206,8 +328,8 @@ internal static unsafe class ApproximateScorer
         /// <summary>Scores <paramref name="chosenBy"/>, chunk-local users, against one cluster, a kernel row of them at a time.</summary>
         /// <remarks>
         /// The cluster's sink and tiles are set up once for all its rows of users: a cluster is scored for about
-        /// six kernel rows of a chunk in the lead phase and thirteen in the others, each only a few tiles long, so
-        /// setting them up per row cost about 5 % of the scoring time.
+        /// eighteen kernel rows of a chunk, each only a few tiles long, so setting them up per row cost about 5 %
+        /// of the scoring time.
         /// </remarks>
         private void ScoreCluster(int cluster, ReadOnlySpan<int> chosenBy, in Chunk chunk)
         {

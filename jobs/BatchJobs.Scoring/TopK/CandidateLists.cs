@@ -77,8 +77,8 @@ internal sealed unsafe class CandidateLists
     public int PaddingUser { get; }
 
     /// <summary>
-    /// Per user, the lowest score still worth appending: -infinity until the buffer first fills, +infinity
-    /// for slots beyond the chunk's users. Pinned.
+    /// Per user, the lowest score still worth appending: -infinity (or where <see cref="Start"/> put it) until the
+    /// buffer first fills, +infinity for slots beyond the chunk's users. Pinned.
     /// </summary>
     public float[] Thresholds { get; }
 
@@ -145,29 +145,40 @@ internal sealed unsafe class CandidateLists
     }
 
     /// <summary>
-    /// Cuts <paramref name="user"/>'s buffer back to little more than the candidates it keeps, so that its
-    /// threshold rises to about its k-th best score so far; does nothing while it holds fewer.
+    /// Sets where <paramref name="user"/>'s list starts: appends only scores of at least
+    /// <paramref name="threshold"/> (<see cref="float.NegativeInfinity"/>: any).
     /// </summary>
     /// <remarks>
-    /// For a scorer that visits a user's most promising items first: every later item that cannot make the
-    /// list is then rejected by the threshold instead of taking buffer room.
+    /// A list started above the k-th best of what is then scored holds fewer than <see cref="Keep"/> candidates at
+    /// the end (<see cref="IsShort"/>) and must be started again lower.
     /// </remarks>
-    public void Tighten(int user)
+    public void Start(int user, float threshold)
     {
-        PrefetchNext(user);
+        _counts[user] = 0;
+        Thresholds[user] = threshold;
+    }
+
+    /// <summary>Whether <paramref name="user"/>'s list holds fewer candidates than it keeps.</summary>
+    public bool IsShort(int user) => _counts[user] < _keep[user];
+
+    /// <summary>The score of the <see cref="Keep"/>-th best of <paramref name="user"/>'s candidates; the list must not be short.</summary>
+    public float LowestKept(int user)
+    {
         var keep = _keep[user];
-        if (_counts[user] <= keep) return;
         var keys = LoadKeys(user);
-        StoreKeys(user, keys[..ScoreKeys.KeepAtLeast(keys, keep, keep + keep / 8, _greater, _less)]);
+        ScoreKeys.SelectLargest(keys, keep, _greater, _less);
+        var lowest = ulong.MaxValue;
+        foreach (var key in keys[..keep]) lowest = Math.Min(lowest, key);
+        return ScoreKeys.Score(lowest);
     }
 
     /// <summary>
     /// Asks for the candidates of the chunk's user after <paramref name="user"/> to be brought into the L1 cache,
-    /// so that tightening or draining the lists one user after another does not wait on memory.
+    /// so that draining the lists one user after another does not wait on memory.
     /// </summary>
     /// <remarks>
     /// A chunk's lists (megabytes) are written tile by tile across all its users, so by the time they are
-    /// tightened or drained one after another they have left the caches; each list is two short streams that the
+    /// drained one after another they have left the caches; each list is two short streams that the
     /// hardware prefetcher only catches once they are under way.
     /// </remarks>
     private void PrefetchNext(int user)

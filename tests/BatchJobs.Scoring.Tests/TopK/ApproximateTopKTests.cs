@@ -85,6 +85,26 @@ public class ApproximateTopKTests
     }
 
     [Test]
+    public void Gives_the_same_result_whatever_its_lists_start_at()
+    {
+        // Enough users for the scorer to calibrate starting thresholds itself; then from -infinity, from far too
+        // high (every user's list ends short and is scored again) and from far too low.
+        var users = TestFactors.Clustered(5_000, 8, centres: 12, spread: 0.5f, seed: 27);
+        var items = TestFactors.Clustered(1_500, 8, centres: 12, spread: 0.5f, seed: 28);
+        var exclusions = TestFactors.RandomExclusions(5_000, 1_500, 10, seed: 29);
+        var options = Approximate(k: 20, candidates: 4);
+        var calibrated = TopKScorer.Score(users, items, exclusions, options);
+
+        foreach (var starts in new StartingThresholds?[] { null, new(rank: 1, normMultiple: 1e6f), new(rank: 1, normMultiple: -1e6f) })
+        {
+            var result = new TopKResult(users.Rows, 20);
+            ApproximateScorer.ScoreFrom(starts, users, items, exclusions, excludeSelf: false, 20, options.Approximate, workers: 2, result);
+
+            TopKScorerTests.AssertSame(calibrated, result);
+        }
+    }
+
+    [Test]
     public void Uses_given_clusters()
     {
         // One cluster per item residue: clusters unrelated to the factors, so probing few of them finds

@@ -5,7 +5,7 @@ namespace BatchJobs.Scoring.Tests.TopK;
 public class RoutingTests
 {
     [Test]
-    public void Probes_the_best_clusters_leads_with_the_very_best_and_inverts_them()
+    public void Probes_the_best_clusters_best_first_and_inverts_them()
     {
         // 80 clusters; user 0 ranks clusters whose sizes add up to its keep within the 10 probes, user 1 ranks the
         // one-item clusters first, so it must go past 10 probes, in score order, until it holds its 70 items.
@@ -27,7 +27,6 @@ public class RoutingTests
 
         routing.Build(scores, clusters, userCount: 2, sizes, probes, keep);
 
-        var items = sizes.Sum();
         for (var user = 0; user < 2; user++)
         {
             var byScore = Enumerable.Range(0, clusters).OrderByDescending(c => scores[user * clusters + c]).ToList();
@@ -37,26 +36,23 @@ public class RoutingTests
                 if (taken.Count >= probes && taken.Sum(t => sizes[t]) >= keep[user]) break;
                 taken.Add(c);
             }
-            var lead = Math.Min((Routing.LeadMultiple * keep[user] * clusters + items - 1) / items, probes);
             var probed = routing.ClustersOf(user).ToArray();
-            Assert.That(probed.Order(), Is.EqualTo(taken.Order()), $"user {user} probes");
-            Assert.That(routing.LeadCountOf(user), Is.EqualTo(lead), $"user {user} lead count");
-            Assert.That(probed.Take(lead).Order(), Is.EqualTo(taken.Take(lead).Order()), $"user {user} lead clusters");
+            Assert.That(probed, Is.EqualTo(taken), $"user {user} probes, best first");
         }
         Assert.That(routing.ClustersOf(1).Length, Is.GreaterThan(probes), "the fixture must make user 1 go past its probes");
 
-        for (var phase = 0; phase < 2; phase++)
+        for (var c = 0; c < clusters; c++)
         {
-            for (var c = 0; c < clusters; c++)
-            {
-                var users = Enumerable.Range(0, 2).Where(u =>
-                {
-                    var probed = routing.ClustersOf(u).ToArray();
-                    var lead = routing.LeadCountOf(u);
-                    return (phase == 0 ? probed.Take(lead) : probed.Skip(lead)).Contains(c);
-                }).ToArray();
-                Assert.That(routing.UsersOf(phase, c).ToArray(), Is.EqualTo(users), $"phase {phase} cluster {c}");
-            }
+            var users = Enumerable.Range(0, 2).Where(u => routing.ClustersOf(u).Contains(c)).ToArray();
+            Assert.That(routing.UsersOf(c).ToArray(), Is.EqualTo(users), $"cluster {c}");
+        }
+
+        routing.Restrict([1]);
+
+        for (var c = 0; c < clusters; c++)
+        {
+            int[] users = routing.ClustersOf(1).Contains(c) ? [1] : [];
+            Assert.That(routing.UsersOf(c).ToArray(), Is.EqualTo(users), $"cluster {c} after restricting to user 1");
         }
     }
 }
