@@ -22,7 +22,7 @@ public static class TopKBenchmark
         var threads = new Option<int>("--threads") { Description = "Worker threads; 0 for all cores", DefaultValueFactory = _ => 0 };
         var mode = new Option<string>("--mode") { Description = "exact or approximate", DefaultValueFactory = _ => "exact" };
         mode.AcceptOnlyFromAmong("exact", "approximate");
-        var candidates = new Option<int>("--candidates") { Description = "Approximate: candidates per user as a multiple of k", DefaultValueFactory = _ => new ApproximateTopKOptions().CandidateMultiplier };
+        var candidates = new Option<double>("--candidates") { Description = "Approximate: candidates per user as a multiple of k", DefaultValueFactory = _ => new ApproximateTopKOptions().CandidateMultiplier };
         var seed = new Option<int>("--seed") { Description = "Seed of the synthetic model", DefaultValueFactory = _ => 42 };
         var runs = new Option<int>("--runs") { Description = "Timed runs; the median is reported", DefaultValueFactory = _ => 3 };
         var pretrained = new Option<bool>("--pretrained-clusters")
@@ -41,7 +41,7 @@ public static class TopKBenchmark
     }
 
     private static int Run(
-        string synthetic, int factors, int k, int exclude, int threads, bool approximate, int candidates, int seed, int runs, bool pretrained, bool json)
+        string synthetic, int factors, int k, int exclude, int threads, bool approximate, double candidates, int seed, int runs, bool pretrained, bool json)
     {
         var shape = synthetic.Split(',');
         if (shape.Length != 2 || !int.TryParse(shape[0], out var userCount) || !int.TryParse(shape[1], out var itemCount)
@@ -50,9 +50,9 @@ public static class TopKBenchmark
             Console.Error.WriteLine($"--synthetic '{synthetic}' must be USERS,ITEMS, two positive integers, e.g. 100000,50000.");
             return 50;
         }
-        if (factors < 1 || k < 1 || exclude < 0 || threads < 0 || runs < 1 || candidates < 1)
+        if (factors < 1 || k < 1 || exclude < 0 || threads < 0 || runs < 1 || !(candidates >= 1))
         {
-            Console.Error.WriteLine("--factors, --k, --runs and --candidates must be positive; --exclude and --threads must not be negative.");
+            Console.Error.WriteLine("--factors, --k and --runs must be positive, --candidates at least 1; --exclude and --threads must not be negative.");
             return 50;
         }
 

@@ -49,10 +49,11 @@ internal static unsafe class ApproximateScorer
         {
             throw new ArgumentException($"Approximate.Iterations is {options.Iterations}; run at least 1.", nameof(options));
         }
-        if (options.CandidateMultiplier < 1)
+        if (!double.IsFinite(options.CandidateMultiplier) || options.CandidateMultiplier < 1)
         {
             throw new ArgumentException(
-                $"Approximate.CandidateMultiplier is {options.CandidateMultiplier}; score at least k candidates (1).", nameof(options));
+                $"Approximate.CandidateMultiplier is {options.CandidateMultiplier}; score at least k candidates (a finite multiple of at least 1).",
+                nameof(options));
         }
     }
 
@@ -61,9 +62,9 @@ internal static unsafe class ApproximateScorer
         FactorMatrix users, FactorMatrix items, ExclusionLists? exclusions, bool excludeSelf, int k,
         ApproximateTopKOptions options, int workers, TopKResult result)
     {
-        var (layout, probes) = Prepare(items, k, options, workers);
-        var starts = users.Rows >= UsersToCalibrate ? Calibrate(users, layout, probes, exclusions, excludeSelf, k) : null;
-        Score(users, layout, probes, exclusions, excludeSelf, k, starts, workers, result);
+        var (layout, candidates) = Prepare(items, k, options, workers);
+        var starts = users.Rows >= UsersToCalibrate ? Calibrate(users, layout, candidates, exclusions, excludeSelf, k) : null;
+        Score(users, layout, candidates, exclusions, excludeSelf, k, starts, workers, result);
     }
 
     /// <summary>
@@ -74,12 +75,12 @@ internal static unsafe class ApproximateScorer
         StartingThresholds? starts, FactorMatrix users, FactorMatrix items, ExclusionLists? exclusions, bool excludeSelf, int k,
         ApproximateTopKOptions options, int workers, TopKResult result)
     {
-        var (layout, probes) = Prepare(items, k, options, workers);
-        Score(users, layout, probes, exclusions, excludeSelf, k, starts, workers, result);
+        var (layout, candidates) = Prepare(items, k, options, workers);
+        Score(users, layout, candidates, exclusions, excludeSelf, k, starts, workers, result);
     }
 
-    /// <summary>The clusters (trained unless given), packed, and how many of them each user probes at least.</summary>
-    private static (Layout Layout, int Probes) Prepare(FactorMatrix items, int k, ApproximateTopKOptions options, int workers)
+    /// <summary>The clusters (trained unless given), packed, and how many items each user probes at least.</summary>
+    private static (Layout Layout, long Candidates) Prepare(FactorMatrix items, int k, ApproximateTopKOptions options, int workers)
     {
         var clusters = options.Clusters ?? ItemClusters.Train(
             items,
@@ -95,12 +96,11 @@ internal static unsafe class ApproximateScorer
         // Centroids must be the means of the vectors actually scored (normalised ones for cosine); clusters
         // trained here already are, given ones may come from other vectors.
         var layout = new Layout(items, clusters, recomputeCentroids: options.Clusters is not null, workers);
-        var candidateTarget = Math.Min(items.Rows, (long)k * options.CandidateMultiplier);
-        return (layout, (int)Math.Clamp((candidateTarget * layout.ClusterCount + items.Rows - 1) / items.Rows, 1, layout.ClusterCount));
+        return (layout, Math.Min(items.Rows, (long)Math.Ceiling(k * options.CandidateMultiplier)));
     }
 
     private static void Score(
-        FactorMatrix users, Layout layout, int probes, ExclusionLists? exclusions, bool excludeSelf, int k,
+        FactorMatrix users, Layout layout, long candidates, ExclusionLists? exclusions, bool excludeSelf, int k,
         StartingThresholds? starts, int workers, TopKResult result)
     {
         var chunkCount = (users.Rows + UsersPerChunk - 1) / UsersPerChunk;
@@ -109,7 +109,7 @@ internal static unsafe class ApproximateScorer
         workers = Math.Min(workers, chunkCount);
         Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, _ =>
         {
-            var worker = new Worker(users, layout, probes, new CandidateLists(chunkSize, k, layout.ItemCount, exclusions, excludeSelf), chunkSize);
+            var worker = new Worker(users, layout, candidates, new CandidateLists(chunkSize, k, layout.ItemCount, exclusions, excludeSelf), chunkSize);
             int chunk;
             while ((chunk = Interlocked.Increment(ref nextChunk)) < chunkCount)
             {
@@ -124,11 +124,11 @@ internal static unsafe class ApproximateScorer
     /// their keep-th best scores.
     /// </summary>
     private static StartingThresholds Calibrate(
-        FactorMatrix users, Layout layout, int probes, ExclusionLists? exclusions, bool excludeSelf, int k)
+        FactorMatrix users, Layout layout, long candidates, ExclusionLists? exclusions, bool excludeSelf, int k)
     {
-        var rank = StartingThresholds.RankFor(probes);
+        var rank = StartingThresholds.RankFor(Routing.ClustersHolding(candidates, layout.ItemCount, layout.ClusterCount));
         var worker = new Worker(
-            users, layout, probes, new CandidateLists(CalibrationBlockUsers, k, layout.ItemCount, exclusions, excludeSelf), CalibrationBlockUsers);
+            users, layout, candidates, new CandidateLists(CalibrationBlockUsers, k, layout.ItemCount, exclusions, excludeSelf), CalibrationBlockUsers);
         var offsets = new float[CalibrationBlocks * CalibrationBlockUsers];
         var sampled = 0;
         for (var block = 0; block < CalibrationBlocks; block++)
@@ -189,7 +189,7 @@ internal static unsafe class ApproximateScorer
     }
 
     /// <summary>One thread's scratch, allocated once and reused for every chunk.</summary>
-    private sealed class Worker(FactorMatrix users, Layout layout, int probes, CandidateLists lists, int maxUsers)
+    private sealed class Worker(FactorMatrix users, Layout layout, long candidates, CandidateLists lists, int maxUsers)
     {
         private readonly Routing _route = new(maxUsers, layout.ClusterCount);
         private readonly float[] _packed = GC.AllocateArray<float>(TileKernel.Rows * users.Columns, pinned: true);
@@ -280,7 +280,7 @@ internal static unsafe class ApproximateScorer
                     TileKernel.Score(packed, layout.Centroids.Tiles, layout.Centroids.TileCount, factors, ref store);
                 }
                 lists.Reset(first, count);
-                _route.Build(new ReadOnlySpan<float>(scores, count * store.RowStride), store.RowStride, count, layout.Sizes, probes, lists.Keep);
+                _route.Build(new ReadOnlySpan<float>(scores, count * store.RowStride), store.RowStride, count, layout.Sizes, candidates, lists.Keep);
             }
         }
 

@@ -31,20 +31,31 @@ internal sealed unsafe class Routing
         _userClusters = new int[maxUsers * Math.Min(clusterCount, 64)];
     }
 
+    /// <summary>How many clusters of average size hold <paramref name="candidates"/> of <paramref name="items"/> items.</summary>
+    public static int ClustersHolding(long candidates, long items, int clusterCount) =>
+        (int)Math.Clamp((candidates * clusterCount + items - 1) / items, 1, clusterCount);
+
     /// <summary>
-    /// Picks, for each of <paramref name="userCount"/> users, its <paramref name="probes"/> best clusters by
-    /// centroid score — more, in score order, when those hold fewer than the <paramref name="keep"/> items the
-    /// user needs, best first — and groups the users by cluster.
+    /// Picks, for each of <paramref name="userCount"/> users, its best clusters by centroid score, best first,
+    /// until they hold <paramref name="candidates"/> items, or the <paramref name="keep"/> items its list needs if
+    /// that is more; then groups the users by cluster.
     /// </summary>
+    /// <remarks>
+    /// A budget of items rather than a number of clusters: k-means on real embeddings makes clusters of very
+    /// different sizes, and a user whose best clusters are small would otherwise score far fewer candidates
+    /// (on Last.fm factors, a fixed count of probes found 0.61 of the exact top 500 at 8 x k, the item budget
+    /// 0.89).
+    /// </remarks>
     /// <param name="scores">Row-major centroid scores, <paramref name="rowStride"/> floats per user.</param>
     /// <param name="rowStride">Floats from one user's scores to the next'.</param>
     /// <param name="userCount">Users of the chunk.</param>
     /// <param name="sizes">Items of each cluster; none is empty.</param>
-    /// <param name="probes">Clusters each user probes at least.</param>
+    /// <param name="candidates">Items each user probes at least.</param>
     /// <param name="keep">Items each user's candidate list keeps (k plus its exclusions).</param>
-    public void Build(ReadOnlySpan<float> scores, int rowStride, int userCount, ReadOnlySpan<int> sizes, int probes, ReadOnlySpan<int> keep)
+    public void Build(ReadOnlySpan<float> scores, int rowStride, int userCount, ReadOnlySpan<int> sizes, long candidates, ReadOnlySpan<int> keep)
     {
-        probes = Math.Clamp(probes, 1, _clusterCount);
+        var items = 0L;
+        foreach (var size in sizes) items += size;
 
         var taken = 0;
         for (var user = 0; user < userCount; user++)
@@ -52,28 +63,27 @@ internal sealed unsafe class Routing
             _userOffsets[user] = taken;
             if (_userClusters.Length < taken + _clusterCount) Array.Resize(ref _userClusters, 2 * (taken + _clusterCount));
             var row = scores.Slice(user * rowStride, _clusterCount);
+            var budget = Math.Max(candidates, keep[user]);
 
-            var ranked = Rank(row);
-            ScoreKeys.SelectLargest(ranked, probes, _greater, _less);
-            var best = ranked[..probes];
-            var held = 0L;
-            foreach (var key in best) held += sizes[ScoreKeys.Item(key)];
-            if (held >= keep[user])
+            // A quarter more of the best clusters than clusters of average size would need nearly always holds the
+            // budget; only they are selected and sorted.
+            var average = ClustersHolding(budget, items, _clusterCount);
+            var best = Rank(row);
+            var selected = Math.Min(_clusterCount, average + average / 4 + 1);
+            ScoreKeys.SelectLargest(best, selected, _greater, _less);
+            best = best[..selected];
+            ScoreKeys.SortDescending(best, _greater);
+            if (!Holds(best, sizes, budget))
             {
+                // The best clusters are small: all of them in score order.
+                best = Rank(row);
                 ScoreKeys.SortDescending(best, _greater);
-                for (var i = 0; i < best.Length; i++) _userClusters[taken + i] = ScoreKeys.Item(best[i]);
-                taken += best.Length;
-                continue;
             }
-
-            // The best clusters are small: take clusters in score order until the user has enough items.
-            ranked = Rank(row);
-            ScoreKeys.Sort(ranked, _greater);
+            var held = 0L;
             var count = 0;
-            held = 0;
-            for (var i = ranked.Length - 1; i >= 0 && (count < probes || held < keep[user]); i--)
+            while (count < best.Length && held < budget)
             {
-                var cluster = ScoreKeys.Item(ranked[i]);
+                var cluster = ScoreKeys.Item(best[count]);
                 _userClusters[taken + count++] = cluster;
                 held += sizes[cluster];
             }
@@ -81,6 +91,14 @@ internal sealed unsafe class Routing
         }
         _userOffsets[userCount] = taken;
         Invert(userCount, []);
+    }
+
+    /// <summary>Whether <paramref name="clusters"/> (keys) hold at least <paramref name="budget"/> items.</summary>
+    private static bool Holds(ReadOnlySpan<ulong> clusters, ReadOnlySpan<int> sizes, long budget)
+    {
+        var held = 0L;
+        foreach (var key in clusters) held += sizes[ScoreKeys.Item(key)];
+        return held >= budget;
     }
 
     /// <summary>The clusters chunk-local <paramref name="user"/> probes, best first.</summary>

@@ -11,11 +11,11 @@ namespace BatchJobs.Scoring.TopK;
 /// </summary>
 internal static unsafe class ScoreKeys
 {
-    /// <summary>
-    /// Below this many keys, selection sorts instead of partitioning; <see cref="SortDescendingByRank"/> holds
-    /// that many in four vectors of eight, so it cannot grow alone.
-    /// </summary>
+    /// <summary>Below this many keys, selection sorts instead of partitioning.</summary>
     private const int SortBelow = 32;
+
+    /// <summary>The most keys <see cref="SortDescendingByRank"/> ranks: eight vectors of eight.</summary>
+    private const int RankAtMost = 64;
 
     /// <summary>From this many keys on, <see cref="Sort"/> sorts by radix.</summary>
     private const int RadixFrom = 256;
@@ -98,7 +98,7 @@ internal static unsafe class ScoreKeys
     /// </summary>
     public static void SortDescending(Span<ulong> keys, Span<ulong> scratch)
     {
-        if (keys.Length <= SortBelow && Vector512.IsHardwareAccelerated)
+        if (keys.Length <= RankAtMost && Vector512.IsHardwareAccelerated)
         {
             SortDescendingByRank(keys);
             return;
@@ -108,31 +108,30 @@ internal static unsafe class ScoreKeys
     }
 
     /// <summary>
-    /// Sorts at most <see cref="SortBelow"/> distinct keys descending: each key goes to its rank, the number of
-    /// keys above it, counted against all of them at once in four vectors.
+    /// Sorts at most <see cref="RankAtMost"/> distinct keys descending: each key goes to its rank, the number of
+    /// keys above it, counted against all of them a vector of eight at a time.
     /// </summary>
     /// <remarks>
     /// No comparison branches on the data, where a comparison sort of so few random keys mispredicts at about
-    /// every other step; routing a chunk's users to clusters ends two selections per user here.
+    /// every other step; routing a chunk's users to clusters sorts each user's best clusters here.
     /// </remarks>
     private static void SortDescendingByRank(Span<ulong> keys)
     {
-        var copy = stackalloc ulong[SortBelow];
-        keys.CopyTo(new Span<ulong>(copy, SortBelow));
-        var v0 = Vector512.Load(copy);
-        var v1 = Vector512.Load(copy + 8);
-        var v2 = Vector512.Load(copy + 16);
-        var v3 = Vector512.Load(copy + 24);
-        // Lanes past the keys hold whatever the stack held; they are masked out of every count.
-        var present = keys.Length == SortBelow ? uint.MaxValue : (1u << keys.Length) - 1;
+        // Padding with zeros counts for nothing: every key of an item is above zero (its low half is a
+        // complemented non-negative index).
+        var copy = stackalloc ulong[RankAtMost];
+        new Span<ulong>(copy, RankAtMost).Clear();
+        keys.CopyTo(new Span<ulong>(copy, RankAtMost));
+        var vectors = (keys.Length + 7) / 8;
         for (var i = 0; i < keys.Length; i++)
         {
             var key = Vector512.Create(copy[i]);
-            var above = (uint)(Vector512.GreaterThan(v0, key).ExtractMostSignificantBits()
-                | (Vector512.GreaterThan(v1, key).ExtractMostSignificantBits() << 8)
-                | (Vector512.GreaterThan(v2, key).ExtractMostSignificantBits() << 16)
-                | (Vector512.GreaterThan(v3, key).ExtractMostSignificantBits() << 24));
-            keys[BitOperations.PopCount(above & present)] = copy[i];
+            var above = 0;
+            for (var v = 0; v < vectors; v++)
+            {
+                above += BitOperations.PopCount(Vector512.GreaterThan(Vector512.Load(copy + 8 * v), key).ExtractMostSignificantBits());
+            }
+            keys[above] = copy[i];
         }
     }
 

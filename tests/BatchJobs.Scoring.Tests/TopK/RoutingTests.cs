@@ -5,12 +5,13 @@ namespace BatchJobs.Scoring.Tests.TopK;
 public class RoutingTests
 {
     [Test]
-    public void Probes_the_best_clusters_best_first_and_inverts_them()
+    public void Probes_the_best_clusters_best_first_until_they_hold_the_candidates_and_inverts_them()
     {
-        // 80 clusters; user 0 ranks clusters whose sizes add up to its keep within the 10 probes, user 1 ranks the
-        // one-item clusters first, so it must go past 10 probes, in score order, until it holds its 70 items.
+        // 80 clusters of 1 or 10 items (440 in all), 30 candidates: user 0's best clusters alternate in size and
+        // reach 30 items within a few; user 1 ranks the 40 one-item clusters first and keeps 70 items, so it needs
+        // all of them and three more, far more clusters than average ones would need.
         const int clusters = 80;
-        const int probes = 10;
+        const long candidates = 30;
         int[] keep = [12, 70];
         // Cluster ids shuffled against rank, so that selection has to move keys around.
         var byRank = Enumerable.Range(0, clusters).OrderBy(c => (c * 37) % clusters).ToArray();
@@ -25,7 +26,7 @@ public class RoutingTests
         }
         var routing = new Routing(maxUsers: 2, clusters);
 
-        routing.Build(scores, clusters, userCount: 2, sizes, probes, keep);
+        routing.Build(scores, clusters, userCount: 2, sizes, candidates, keep);
 
         for (var user = 0; user < 2; user++)
         {
@@ -33,13 +34,13 @@ public class RoutingTests
             var taken = new List<int>();
             foreach (var c in byScore)
             {
-                if (taken.Count >= probes && taken.Sum(t => sizes[t]) >= keep[user]) break;
+                if (taken.Sum(t => sizes[t]) >= Math.Max(candidates, keep[user])) break;
                 taken.Add(c);
             }
             var probed = routing.ClustersOf(user).ToArray();
             Assert.That(probed, Is.EqualTo(taken), $"user {user} probes, best first");
         }
-        Assert.That(routing.ClustersOf(1).Length, Is.GreaterThan(probes), "the fixture must make user 1 go past its probes");
+        Assert.That(routing.ClustersOf(1).Length, Is.EqualTo(43), "the fixture must make user 1 go past its best clusters");
 
         for (var c = 0; c < clusters; c++)
         {

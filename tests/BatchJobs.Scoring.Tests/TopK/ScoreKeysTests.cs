@@ -24,6 +24,26 @@ public class ScoreKeysTests
         }
     }
 
+    // Ranked in one to eight vectors (a partial last one included), then sorted by radix or comparison.
+    [TestCase(1)]
+    [TestCase(7)]
+    [TestCase(8)]
+    [TestCase(32)]
+    [TestCase(41)]
+    [TestCase(64)]
+    [TestCase(65)]
+    [TestCase(300)]
+    public void Sorting_descending_agrees_with_a_full_sort(int length)
+    {
+        var random = new Random(length);
+        var keys = Enumerable.Range(0, length).Select(i => ScoreKeys.Create((float)random.NextDouble(), random.Next(1_000_000))).Distinct().ToArray();
+        var expected = keys.OrderDescending().ToArray();
+
+        ScoreKeys.SortDescending(keys, new ulong[keys.Length]);
+
+        Assert.That(keys, Is.EqualTo(expected));
+    }
+
     [Test]
     public void Selection_agrees_with_a_full_sort([Range(0, 257, 1)] int length)
     {
