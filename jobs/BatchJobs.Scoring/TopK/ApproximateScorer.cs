@@ -213,12 +213,9 @@ internal static unsafe class ApproximateScorer
                 return;
             }
 
-            var factors = users.Columns;
-            var rowStride = layout.Centroids.ItemIds.Length;
             for (var user = 0; user < count; user++)
             {
-                var norm = TensorPrimitives.Norm(users.Values.Span.Slice((first + user) * factors, factors));
-                lists.Start(user, starts.For(_route.ClustersOf(user), _centroidScores.AsSpan(user * rowStride, layout.ClusterCount), norm));
+                lists.Start(user, starts.For(_route.ClustersOf(user), CentroidScoresOf(user), NormOf(first + user)));
             }
             ScoreProbes(first);
 
@@ -246,19 +243,22 @@ internal static unsafe class ApproximateScorer
         {
             Route(first, count);
             ScoreProbes(first);
-            var factors = users.Columns;
-            var rowStride = layout.Centroids.ItemIds.Length;
             var written = 0;
             for (var user = 0; user < count; user++)
             {
-                var norm = TensorPrimitives.Norm(users.Values.Span.Slice((first + user) * factors, factors));
+                var norm = NormOf(first + user);
                 if (lists.IsShort(user) || !(norm > 0)) continue;
-                var probed = _route.ClustersOf(user);
-                var ranked = _centroidScores[user * rowStride + probed[Math.Min(rank, probed.Length) - 1]];
+                var ranked = StartingThresholds.RankedScore(rank, _route.ClustersOf(user), CentroidScoresOf(user));
                 offsets[written++] = (lists.LowestKept(user) - ranked) / norm;
             }
             return written;
         }
+
+        /// <summary>The centroid scores of chunk-local <paramref name="user"/>, one per cluster.</summary>
+        private ReadOnlySpan<float> CentroidScoresOf(int user) =>
+            _centroidScores.AsSpan(user * layout.Centroids.ItemIds.Length, layout.ClusterCount);
+
+        private float NormOf(int user) => TensorPrimitives.Norm(users.Values.Span.Slice(user * users.Columns, users.Columns));
 
         /// <summary>
         /// Scores every user of the chunk against every centroid, empties their lists and picks the clusters each

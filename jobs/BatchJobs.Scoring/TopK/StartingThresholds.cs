@@ -37,7 +37,14 @@ internal sealed class StartingThresholds(int rank, float normMultiple)
     /// first, given its <paramref name="centroidScores"/> (one per cluster).
     /// </summary>
     public float For(ReadOnlySpan<int> probed, ReadOnlySpan<float> centroidScores, float norm) =>
-        centroidScores[probed[Math.Min(rank, probed.Length) - 1]] + normMultiple * norm;
+        RankedScore(rank, probed, centroidScores) + normMultiple * norm;
+
+    /// <summary>
+    /// The centroid score of the <paramref name="rank"/>-th of <paramref name="probed"/> (best first), or of the last
+    /// for a user probing fewer clusters.
+    /// </summary>
+    public static float RankedScore(int rank, ReadOnlySpan<int> probed, ReadOnlySpan<float> centroidScores) =>
+        centroidScores[probed[Math.Min(rank, probed.Length) - 1]];
 
     /// <summary>
     /// The multiple of the norm that all but <see cref="ShortShare"/> of a sample's <paramref name="offsets"/> reach:
