@@ -17,7 +17,7 @@ public sealed record ApproximateTopKOptions
     /// </summary>
     public int ClusterCount { get; init; }
 
-    /// <summary>Lloyd iterations of the k-means (default 8); it stops earlier when at most one item in a thousand changes cluster.</summary>
+    /// <summary>Lloyd iterations of the k-means (default 8); it stops earlier when at most one item in a hundred changes cluster.</summary>
     public int Iterations { get; init; } = 8;
 
     /// <summary>Seed of the k-means initial centroids (default 17), so runs reproduce.</summary>

@@ -12,14 +12,17 @@ public sealed class ItemClusters
     private const int SamplePerCluster = 32;
 
     /// <summary>
-    /// Lloyd rounds stop once at most this share of the sampled items changes cluster: the centroids then move
-    /// by a fraction of a percent of a few items each, and on the benchmark's catalogue the last rounds before no
-    /// item moves at all moved 5, then 2 of 14,304 items (a tenth of the k-means time for them).
+    /// Lloyd rounds stop once at most this share of the sampled items changes cluster. On the benchmark's catalogue
+    /// the rounds after that moved well under 1 % each and changed recall@500 by nothing at four decimals on four
+    /// models, for a sixth of the k-means time.
     /// </summary>
-    private const double ConvergedMoveShare = 0.001;
+    private const double ConvergedMoveShare = 0.01;
 
-    /// <summary>Sampled items per cluster that k-means++ seeding draws from (its cost grows with clusters x these).</summary>
-    private const int SeedCandidatesPerCluster = 8;
+    /// <summary>
+    /// Sampled items per cluster that k-means++ seeding draws from: its cost grows with clusters x these, and it is
+    /// serial. Four gave the same recall@500 as eight (mean 0.9560 and 0.9557 over four models) in half the time.
+    /// </summary>
+    private const int SeedCandidatesPerCluster = 4;
 
     private readonly int[] _assignments;
     private readonly float[] _centroids;
@@ -57,7 +60,7 @@ public sealed class ItemClusters
     /// Clusters the items with Lloyd's k-means on a sample: a generator seeded with <paramref name="seed"/>
     /// draws up to 32 distinct items per cluster and picks starting centroids among them (k-means++), then
     /// up to <paramref name="iterations"/> rounds assign every sampled item to its nearest centroid
-    /// (Euclidean) and move each centroid to its items' mean, stopping early when at most one item in a thousand
+    /// (Euclidean) and move each centroid to its items' mean, stopping early when at most one item in a hundred
     /// changed cluster. Finally every item is assigned to its nearest centroid and the centroids become their
     /// items' means.
     /// </summary>
