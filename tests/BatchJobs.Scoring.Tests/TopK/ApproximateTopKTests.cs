@@ -104,6 +104,22 @@ public class ApproximateTopKTests
         }
     }
 
+    [TestCase(100_000, 2)]
+    [TestCase(5_000, 3)]
+    [TestCase(300, 2)]
+    public void Splits_the_users_into_full_chunks_then_smaller_ones_for_the_last_rounds(int users, int workers)
+    {
+        var firsts = ApproximateScorer.ChunkFirsts(users, workers);
+
+        Assert.That(firsts[0], Is.EqualTo(0));
+        Assert.That(firsts[^1], Is.EqualTo(users));
+        var sizes = firsts.Zip(firsts.Skip(1), (first, next) => next - first).ToArray();
+        Assert.That(sizes, Has.All.InRange(1, 2048));
+        Assert.That(sizes.SkipLast(1), Has.All.GreaterThanOrEqualTo(Math.Min(256, users)));
+        Assert.That(sizes, Is.Ordered.Descending, "chunks only shrink");
+        if (users >= 100_000) Assert.That(sizes[^2], Is.LessThan(2048), "the last rounds get smaller chunks");
+    }
+
     [Test]
     public void Uses_given_clusters()
     {
