@@ -66,7 +66,7 @@ internal static unsafe class ApproximateScorer
         ApproximateTopKOptions options, int workers, TopKResult result)
     {
         var (layout, candidates) = Prepare(items, k, options, workers);
-        var starts = users.Rows >= UsersToCalibrate ? Calibrate(users, layout, candidates, exclusions, excludeSelf, k, workers) : null;
+        var starts = users.Rows >= UsersToCalibrate ? Calibrate(users, layout, candidates, exclusions, excludeSelf, k) : null;
         Score(users, layout, candidates, exclusions, excludeSelf, k, starts, workers, result);
     }
 
@@ -149,23 +149,17 @@ internal static unsafe class ApproximateScorer
     /// their keep-th best scores.
     /// </summary>
     private static StartingThresholds Calibrate(
-        FactorMatrix users, Layout layout, long candidates, ExclusionLists? exclusions, bool excludeSelf, int k, int workers)
+        FactorMatrix users, Layout layout, long candidates, ExclusionLists? exclusions, bool excludeSelf, int k)
     {
         var rank = StartingThresholds.RankFor(Routing.ClustersHolding(candidates, layout.ItemCount, layout.ClusterCount));
+        var worker = new Worker(
+            users, layout, candidates, new CandidateLists(CalibrationBlockUsers, k, layout.ItemCount, exclusions, excludeSelf), CalibrationBlockUsers);
         var offsets = new float[CalibrationBlocks * CalibrationBlockUsers];
-        var sampled = new int[CalibrationBlocks];
-        Parallel.For(0, CalibrationBlocks, new ParallelOptions { MaxDegreeOfParallelism = workers }, block =>
-        {
-            var worker = new Worker(
-                users, layout, candidates, new CandidateLists(CalibrationBlockUsers, k, layout.ItemCount, exclusions, excludeSelf), CalibrationBlockUsers);
-            var first = (int)((long)block * (users.Rows - CalibrationBlockUsers) / (CalibrationBlocks - 1));
-            sampled[block] = worker.Offsets(first, CalibrationBlockUsers, rank, offsets.AsSpan(block * CalibrationBlockUsers, CalibrationBlockUsers));
-        });
         var written = 0;
         for (var block = 0; block < CalibrationBlocks; block++)
         {
-            offsets.AsSpan(block * CalibrationBlockUsers, sampled[block]).CopyTo(offsets.AsSpan(written));
-            written += sampled[block];
+            var first = (int)((long)block * (users.Rows - CalibrationBlockUsers) / (CalibrationBlocks - 1));
+            written += worker.Offsets(first, CalibrationBlockUsers, rank, offsets.AsSpan(written));
         }
         return StartingThresholds.Calibrate(rank, offsets.AsSpan(0, written));
     }
