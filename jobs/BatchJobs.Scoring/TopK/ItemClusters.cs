@@ -8,8 +8,12 @@ namespace BatchJobs.Scoring.TopK;
 /// </summary>
 public sealed class ItemClusters
 {
-    /// <summary>Items sampled per cluster to train on: plenty to place a centroid, far fewer than a catalogue.</summary>
-    private const int SamplePerCluster = 32;
+    /// <summary>
+    /// Items sampled per cluster to train on: plenty to place a centroid, far fewer than a catalogue. 24 gave the
+    /// approximate scorer the same recall@500 as 32 over four synthetic models (mean 0.9566 against 0.9560) in
+    /// seven eighths of the k-means time; 16 lost 0.0025 when measured at an earlier stop.
+    /// </summary>
+    private const int SamplePerCluster = 24;
 
     /// <summary>
     /// Lloyd rounds stop once at most this share of the sampled items changes cluster. On the benchmark's catalogue
@@ -58,7 +62,7 @@ public sealed class ItemClusters
 
     /// <summary>
     /// Clusters the items with Lloyd's k-means on a sample: a generator seeded with <paramref name="seed"/>
-    /// draws up to 32 distinct items per cluster and picks starting centroids among them (k-means++), then
+    /// draws up to 24 distinct items per cluster and picks starting centroids among them (k-means++), then
     /// up to <paramref name="iterations"/> rounds assign every sampled item to its nearest centroid
     /// (Euclidean) and move each centroid to its items' mean, stopping early when at most one item in a hundred
     /// changed cluster. Finally every item is assigned to its nearest centroid and the centroids become their
