@@ -34,8 +34,8 @@ internal static unsafe class ApproximateScorer
     private const int CalibrationBlocks = 4;
 
     /// <summary>
-    /// Below this many users the starting thresholds are not predicted: calibrating costs about a sixteenth of
-    /// scoring them, and the lists start at -infinity.
+    /// Below this many users the starting thresholds are not predicted and the lists start at -infinity:
+    /// calibration scores a sixteenth of them or more from -infinity, which would cost about what it saves.
     /// </summary>
     private const int UsersToCalibrate = 16 * CalibrationBlocks * CalibrationBlockUsers;
 
