@@ -231,20 +231,16 @@ internal static unsafe class ApproximateScorer
         public void Score(int first, int count, StartingThresholds? starts, TopKResult result)
         {
             Route(first, count);
-            if (starts is null)
+            if (starts is not null)
             {
-                ScoreProbes(first);
-                result.Store(first, lists, count);
-                return;
-            }
-
-            for (var user = 0; user < count; user++)
-            {
-                lists.Start(user, starts.For(_route.ClustersOf(user), CentroidScoresOf(user), NormOf(first + user)));
+                for (var user = 0; user < count; user++)
+                {
+                    lists.Start(user, starts.For(_route.ClustersOf(user), CentroidScoresOf(user), NormOf(first + user)));
+                }
             }
             ScoreProbes(first);
 
-            // The users whose start was above their keep-th best, scored again from -infinity.
+            // The users whose start was above their keep-th best, scored again from -infinity (none started there).
             var again = 0;
             for (var user = 0; user < count; user++)
             {

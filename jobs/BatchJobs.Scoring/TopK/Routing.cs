@@ -73,19 +73,14 @@ internal sealed unsafe class Routing
             ScoreKeys.SelectLargest(best, selected, _greater, _less);
             best = best[..selected];
             ScoreKeys.SortDescending(best, _greater);
-            if (!Holds(best, sizes, budget))
+            var probed = _userClusters.AsSpan(taken);
+            var count = TakeUntil(best, sizes, budget, probed, out var held);
+            if (held < budget && best.Length < _clusterCount)
             {
                 // The best clusters are small: all of them in score order.
                 best = Rank(row);
                 ScoreKeys.SortDescending(best, _greater);
-            }
-            var held = 0L;
-            var count = 0;
-            while (count < best.Length && held < budget)
-            {
-                var cluster = ScoreKeys.Item(best[count]);
-                _userClusters[taken + count++] = cluster;
-                held += sizes[cluster];
+                count = TakeUntil(best, sizes, budget, probed, out _);
             }
             taken += count;
         }
@@ -93,12 +88,22 @@ internal sealed unsafe class Routing
         Invert(userCount, []);
     }
 
-    /// <summary>Whether <paramref name="clusters"/> (keys) hold at least <paramref name="budget"/> items.</summary>
-    private static bool Holds(ReadOnlySpan<ulong> clusters, ReadOnlySpan<int> sizes, long budget)
+    /// <summary>
+    /// Writes the clusters of <paramref name="ranked"/> (keys, best first) into <paramref name="probed"/> until they hold
+    /// <paramref name="budget"/> items, and returns how many it took (all of them if they hold fewer) and, in
+    /// <paramref name="held"/>, their items.
+    /// </summary>
+    private static int TakeUntil(ReadOnlySpan<ulong> ranked, ReadOnlySpan<int> sizes, long budget, Span<int> probed, out long held)
     {
-        var held = 0L;
-        foreach (var key in clusters) held += sizes[ScoreKeys.Item(key)];
-        return held >= budget;
+        held = 0L;
+        var count = 0;
+        while (count < ranked.Length && held < budget)
+        {
+            var cluster = ScoreKeys.Item(ranked[count]);
+            probed[count++] = cluster;
+            held += sizes[cluster];
+        }
+        return count;
     }
 
     /// <summary>The clusters chunk-local <paramref name="user"/> probes, best first.</summary>

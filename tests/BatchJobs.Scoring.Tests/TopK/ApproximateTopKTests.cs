@@ -8,6 +8,11 @@ public class ApproximateTopKTests
     private static readonly FactorMatrix Items = TestFactors.Clustered(6000, 16, centres: 40, spread: 0.5f, seed: 22);
     private static readonly ExclusionLists Exclusions = TestFactors.RandomExclusions(300, 6000, 20, seed: 23);
 
+    // More users than two work items hold (2,048 each), and enough for the scorer to calibrate starting thresholds.
+    private static readonly FactorMatrix ManyUsers = TestFactors.Clustered(5_000, 8, centres: 12, spread: 0.5f, seed: 24);
+    private static readonly FactorMatrix FewItems = TestFactors.Clustered(1_500, 8, centres: 12, spread: 0.5f, seed: 25);
+    private static readonly ExclusionLists ManyExclusions = TestFactors.RandomExclusions(5_000, 1_500, 10, seed: 26);
+
     [Test]
     public void Finds_most_of_the_exact_top_k_on_clustered_factors()
     {
@@ -68,37 +73,31 @@ public class ApproximateTopKTests
     [Test]
     public void Gives_the_same_result_on_any_number_of_threads_over_several_chunks()
     {
-        // More users than two work items hold (2,048 each), so that three chunks run on different threads in any order.
-        var users = TestFactors.Clustered(5_000, 8, centres: 12, spread: 0.5f, seed: 24);
-        var items = TestFactors.Clustered(1_500, 8, centres: 12, spread: 0.5f, seed: 25);
-        var exclusions = TestFactors.RandomExclusions(5_000, 1_500, 10, seed: 26);
+        // Several chunks, run on different threads in any order.
         var options = Approximate(k: 20, candidates: 4);
 
-        var one = TopKScorer.Score(users, items, exclusions, options with { MaxDegreeOfParallelism = 1 });
-        var three = TopKScorer.Score(users, items, exclusions, options with { MaxDegreeOfParallelism = 3 });
+        var one = TopKScorer.Score(ManyUsers, FewItems, ManyExclusions, options with { MaxDegreeOfParallelism = 1 });
+        var three = TopKScorer.Score(ManyUsers, FewItems, ManyExclusions, options with { MaxDegreeOfParallelism = 3 });
 
         TopKScorerTests.AssertSame(one, three);
-        for (var user = 0; user < users.Rows; user++)
+        for (var user = 0; user < ManyUsers.Rows; user++)
         {
-            foreach (var item in one.ItemsOf(user)) Assert.That(exclusions.Contains(user, item), Is.False, $"user {user} got excluded item {item}");
+            foreach (var item in one.ItemsOf(user)) Assert.That(ManyExclusions.Contains(user, item), Is.False, $"user {user} got excluded item {item}");
         }
     }
 
     [Test]
     public void Gives_the_same_result_whatever_its_lists_start_at()
     {
-        // Enough users for the scorer to calibrate starting thresholds itself; then from -infinity, from far too
-        // high (every user's list ends short and is scored again) and from far too low.
-        var users = TestFactors.Clustered(5_000, 8, centres: 12, spread: 0.5f, seed: 27);
-        var items = TestFactors.Clustered(1_500, 8, centres: 12, spread: 0.5f, seed: 28);
-        var exclusions = TestFactors.RandomExclusions(5_000, 1_500, 10, seed: 29);
+        // The scorer calibrating starting thresholds itself; then from -infinity, from far too high (every user's
+        // list ends short and is scored again) and from far too low.
         var options = Approximate(k: 20, candidates: 4);
-        var calibrated = TopKScorer.Score(users, items, exclusions, options);
+        var calibrated = TopKScorer.Score(ManyUsers, FewItems, ManyExclusions, options);
 
         foreach (var starts in new StartingThresholds?[] { null, new(rank: 1, normMultiple: 1e6f), new(rank: 1, normMultiple: -1e6f) })
         {
-            var result = new TopKResult(users.Rows, 20);
-            ApproximateScorer.ScoreFrom(starts, users, items, exclusions, excludeSelf: false, 20, options.Approximate, workers: 2, result);
+            var result = new TopKResult(ManyUsers.Rows, 20);
+            ApproximateScorer.ScoreFrom(starts, ManyUsers, FewItems, ManyExclusions, excludeSelf: false, 20, options.Approximate, workers: 2, result);
 
             TopKScorerTests.AssertSame(calibrated, result);
         }
