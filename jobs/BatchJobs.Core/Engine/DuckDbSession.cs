@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Apache.Arrow;
 using DuckDB.NET.Data;
 
 namespace BatchJobs.Core.Engine;
@@ -47,13 +49,16 @@ public sealed class DuckDbSession : IDisposable
         return connection;
     }
 
-    /// <summary>Binds the given Parquet files as a view; a view needs at least one file.</summary>
+    /// <summary>
+    /// Binds the given Parquet files as a view, with the files' own columns: nothing is inferred from folder names. A
+    /// view needs at least one file.
+    /// </summary>
     /// <param name="name">A validated snake_case dataset name.</param>
     /// <param name="files">The Parquet files of the view, at least one.</param>
     public void CreateParquetView(string name, IReadOnlyList<string> files)
     {
         if (files.Count == 0) throw new ArgumentException($"view '{name}' needs at least one Parquet file", nameof(files));
-        Execute($"create or replace temp view {Quote(name)} as select * from read_parquet({FileList(files)})");
+        Execute($"create or replace temp view {Quote(name)} as select * from read_parquet({FileList(files)}, hive_partitioning = false)");
     }
 
     /// <summary>A SQL list literal of file paths, for read_parquet and parquet_metadata.</summary>
@@ -87,6 +92,18 @@ public sealed class DuckDbSession : IDisposable
             rows.Add(row);
         }
         return rows;
+    }
+
+    /// <summary>
+    /// Streams a query's result as Arrow record batches (one per DuckDB vector, 2,048 rows). A batch's memory is
+    /// DuckDB's: it is valid until the batch is disposed, which the caller does once it has read or copied it.
+    /// </summary>
+    public async IAsyncEnumerable<RecordBatch> ArrowBatchesAsync(string sql, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.UseStreamingMode = true;
+        await foreach (var batch in command.ExecuteArrowBatchesAsync(cancellationToken)) yield return batch;
     }
 
     /// <summary>Writes a query's result to one Parquet file (zstd-compressed).</summary>

@@ -1,28 +1,97 @@
+using System.Globalization;
+using System.Threading.Channels;
+using Apache.Arrow;
+using Array = System.Array;
 using BatchJobs.Core.Contracts;
+using BatchJobs.Core.Plans;
+using BatchJobs.Core.Snapshots;
+using BatchJobs.Core.Tables;
+using DuckDB.NET.Data;
 
 namespace BatchJobs.Core.Engine;
 
-/// <summary>The embedded engine: DuckDB in-process for SQL stages, on all cores.</summary>
+/// <summary>
+/// The embedded engine. SQL stages run in DuckDB in-process on all cores. A kernel stage is streamed: DuckDB sorts the
+/// source by group and key and hands it over as Arrow batches, the batches are cut into groups, the groups run on
+/// every core, and their output is written to Parquet in group order as it comes, so memory holds the side inputs and
+/// a bounded number of groups, never the whole source.
+/// </summary>
 public sealed class LocalEngine : IStageEngine
 {
-    public Task RunSqlAsync(SqlStage stage, string outputFile, CancellationToken cancellationToken)
+    private const string GroupColumn = "__group";
+
+    /// <summary>Output rows gathered before they are written as one Parquet row group.</summary>
+    private const int RowGroupRows = 262_144;
+
+    /// <summary>How many groups may be read, running or waiting to be written at once (default: twice the cores).</summary>
+    public int GroupsInFlight { get; init; } = 2 * Environment.ProcessorCount;
+
+    public async Task RunAsync(StagePlan plan, IReadOnlyDictionary<string, StagedSnapshot> outputs, string scratchDirectory, CancellationToken cancellationToken)
     {
+        Directory.CreateDirectory(scratchDirectory);
         using var db = new DuckDbSession();
-        cancellationToken.ThrowIfCancellationRequested();
-        try
+        foreach (var input in plan.Datasets)
         {
-            foreach (var (name, files) in stage.Views) db.CreateParquetView(name, files);
-            foreach (var table in stage.Tables) Bind(db, table);
-            db.CopyToParquet(stage.Sql, outputFile);
+            try
+            {
+                BindDataset(db, input);
+            }
+            catch (DuckDBException e)
+            {
+                throw new InvalidOperationException($"input '{input.Name}' of '{plan.Job}' failed in DuckDB: {e.Message}", e);
+            }
         }
-        catch (DuckDB.NET.Data.DuckDBException e)
+        foreach (var table in plan.Tables) BindTable(db, table);
+        var published = plan.Outputs.ToDictionary(o => o.Stage, o => outputs[o.Dataset], StringComparer.Ordinal);
+        foreach (var stage in plan.Stages)
         {
-            throw new InvalidOperationException($"SQL stage '{stage.Name}' failed in DuckDB: {e.Message}", e);
+            cancellationToken.ThrowIfCancellationRequested();
+            published.TryGetValue(stage.Name, out var target);
+            var file = target?.FilePath("part-00000.parquet") ?? Path.Combine(scratchDirectory, stage.Name + ".parquet");
+            try
+            {
+                switch (stage)
+                {
+                    case SqlStage sql:
+                        db.CopyToParquet(sql.Sql, file);
+                        break;
+                    case KernelStage kernel:
+                        var sides = new SideInputs(await ReadSideInputsAsync(db, kernel, cancellationToken));
+                        await RunKernelAsync(db, kernel, sides, file, target?.Contract.Schema ?? kernel.Kernel.OutputSchema, cancellationToken);
+                        break;
+                }
+                db.CreateParquetView(stage.Name, [file]);
+            }
+            catch (DuckDBException e)
+            {
+                throw new InvalidOperationException($"stage '{stage.Name}' of '{plan.Job}' failed in DuckDB: {e.Message}", e);
+            }
         }
-        return Task.CompletedTask;
+        foreach (var output in plan.Outputs)
+        {
+            var staged = outputs[output.Dataset];
+            db.CreateParquetView(output.Dataset, [staged.FilePath("part-00000.parquet")]);
+            foreach (var (name, sql) in output.Statistics)
+                staged.Statistics[name] = Convert.ToDouble(db.Scalar(sql) ?? 0, CultureInfo.InvariantCulture);
+        }
     }
 
-    private static void Bind(DuckDbSession db, InlineTable table)
+    /// <summary>
+    /// The runs of a dataset as one view of the contract's columns and <c>dt</c>, each run's rows tagged with its
+    /// partition; no runs give an empty view of the same columns.
+    /// </summary>
+    private static void BindDataset(DuckDbSession db, DatasetRuns input)
+    {
+        var columns = input.Schema.Where(c => c.Name != DatasetRuns.PartitionColumn).ToList();
+        var select = string.Join(", ", columns.Select(c => DuckDbSession.Quote(c.Name)));
+        var parts = input.Runs.Select(run =>
+            $"select {select}, date {DuckDbSession.Literal(SnapshotLayout.FormatDate(run.Partition))} as dt from read_parquet({DuckDbSession.FileList(run.FilePaths)}, hive_partitioning = false)").ToList();
+        if (parts.Count == 0)
+            parts.Add($"select {string.Join(", ", columns.Select(c => $"cast(null as {SqlType(c.Type)}) as {DuckDbSession.Quote(c.Name)}"))}, cast(null as date) as dt where false");
+        db.Execute($"create or replace temp view {DuckDbSession.Quote(input.Name)} as {string.Join(" union all ", parts)}");
+    }
+
+    private static void BindTable(DuckDbSession db, InlineTable table)
     {
         var columns = string.Join(", ", table.Columns.Select(c => $"{DuckDbSession.Quote(c.Name)} {SqlType(c.Type)}"));
         db.Execute($"create or replace temp table {DuckDbSession.Quote(table.Name)} ({columns})");
@@ -30,6 +99,154 @@ public sealed class LocalEngine : IStageEngine
         foreach (var row in table.Rows)
             db.Execute($"insert into {DuckDbSession.Quote(table.Name)} values ({placeholders})", row.Select(ToDuckDb).ToArray());
     }
+
+    private async Task RunKernelAsync(DuckDbSession db, KernelStage stage, SideInputs sides, string file, IReadOnlyList<ColumnSpec> schema, CancellationToken cancellationToken)
+    {
+        var key = DuckDbSession.Quote(stage.GroupBy);
+        var source = DuckDbSession.Quote(stage.Source);
+        var keys = Convert.ToInt64(db.Scalar($"select count(distinct {key}) from {source}"), CultureInfo.InvariantCulture);
+        var groups = Math.Max(1, (keys + stage.KeysPerGroup - 1) / Math.Max(1, stage.KeysPerGroup));
+        var order = string.Join(", ", new[] { GroupColumn, stage.GroupBy }.Concat(stage.OrderBy).Select(DuckDbSession.Quote));
+        var sql = $"select *, cast(hash({key}) % {groups} as bigint) as {GroupColumn} from {source} order by {order}";
+
+        await using var writer = await ParquetTableWriter.CreateAsync(file, schema, cancellationToken);
+        // Groups run in parallel but are written in the order they were read, so a run's files do not depend on timing.
+        var pending = Channel.CreateBounded<Task<RecordBatch>>(Math.Max(1, GroupsInFlight));
+        var writing = WriteInOrderAsync(pending.Reader, writer, schema, cancellationToken);
+        try
+        {
+            await foreach (var group in GroupsAsync(db, sql, cancellationToken))
+                await pending.Writer.WriteAsync(Task.Run(() => stage.Kernel.Apply(group, sides), cancellationToken), cancellationToken);
+        }
+        finally
+        {
+            pending.Writer.Complete();
+        }
+        await writing;
+    }
+
+    private static async Task WriteInOrderAsync(ChannelReader<Task<RecordBatch>> results, ParquetTableWriter writer, IReadOnlyList<ColumnSpec> schema,
+        CancellationToken cancellationToken)
+    {
+        var gathered = new List<RecordBatch>();
+        var rows = 0;
+        var rowGroups = 0;
+        async Task FlushAsync()
+        {
+            var batch = Concatenate(gathered);
+            await writer.WriteRowGroupAsync(batch.Length, ArrowColumns.Columns(batch, schema), cancellationToken);
+            gathered.Clear();
+            rows = 0;
+            rowGroups++;
+        }
+        await foreach (var result in results.ReadAllAsync(cancellationToken))
+        {
+            var batch = await result;
+            if (batch.Length == 0) continue;
+            gathered.Add(batch);
+            rows += batch.Length;
+            if (rows >= RowGroupRows) await FlushAsync();
+        }
+        if (rows > 0) await FlushAsync();
+        if (rowGroups == 0) await writer.WriteRowGroupAsync(0, ArrowColumns.Columns(ArrowColumns.Batch(schema, 0, schema.Select(EmptyArray).ToArray()), schema), cancellationToken);
+    }
+
+    /// <summary>Cuts the sorted stream into groups by its last column (the group number), copying rows out of DuckDB's batches.</summary>
+    private static async IAsyncEnumerable<RecordBatch> GroupsAsync(DuckDbSession db, string sql, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var parts = new List<RecordBatch>();
+        long current = -1;
+        await foreach (var batch in db.ArrowBatchesAsync(sql, cancellationToken))
+        {
+            using (batch)
+            {
+                var (starts, last) = GroupStarts(batch, current);
+                var start = 0;
+                foreach (var next in starts)
+                {
+                    if (next > start) parts.Add(Copy(batch, start, next - start));
+                    if (parts.Count > 0)
+                    {
+                        yield return Concatenate(parts);
+                        parts.Clear();
+                    }
+                    start = next;
+                }
+                if (batch.Length > start) parts.Add(Copy(batch, start, batch.Length - start));
+                current = last;
+            }
+        }
+        if (parts.Count > 0) yield return Concatenate(parts);
+    }
+
+    /// <summary>The rows of a batch where a group other than the one before starts, and the group of its last row.</summary>
+    private static (List<int> Starts, long Last) GroupStarts(RecordBatch batch, long current)
+    {
+        var groupOf = ((Int64Array)batch.Column(batch.ColumnCount - 1)).Values;
+        var starts = new List<int>();
+        for (var i = 0; i < groupOf.Length; i++)
+        {
+            if (groupOf[i] == current) continue;
+            starts.Add(i);
+            current = groupOf[i];
+        }
+        return (starts, current);
+    }
+
+    /// <summary>Rows of a DuckDB batch, without the group column, in managed memory that outlives the batch.</summary>
+    private static RecordBatch Copy(RecordBatch batch, int offset, int length)
+    {
+        var fields = batch.Schema.FieldsList.Take(batch.ColumnCount - 1).ToList();
+        // Two pieces, the second empty, so that the concatenation always copies rather than returning its one input.
+        var arrays = fields.Select((_, c) => ArrowArrayConcatenator.Concatenate([Slice(batch.Column(c), offset, length), Slice(batch.Column(c), 0, 0)])).ToList();
+        return new RecordBatch(new Schema(fields, null), arrays, length);
+    }
+
+    private static IArrowArray Slice(IArrowArray array, int offset, int length) => ArrowArrayFactory.Slice(array, offset, length);
+
+    private static RecordBatch Concatenate(IReadOnlyList<RecordBatch> parts)
+    {
+        if (parts.Count == 1) return parts[0];
+        var arrays = Enumerable.Range(0, parts[0].ColumnCount).Select(c => ArrowArrayConcatenator.Concatenate(parts.Select(p => p.Column(c)).ToList())).ToList();
+        return new RecordBatch(parts[0].Schema, arrays, parts.Sum(p => p.Length));
+    }
+
+    /// <summary>Reads every side input whole before the stage streams, as the stream holds the connection.</summary>
+    private static async Task<Dictionary<string, RecordBatch>> ReadSideInputsAsync(DuckDbSession db, KernelStage stage, CancellationToken cancellationToken)
+    {
+        var read = new Dictionary<string, RecordBatch>(StringComparer.Ordinal);
+        foreach (var relation in stage.SideInputs)
+        {
+            var parts = new List<RecordBatch>();
+            await foreach (var batch in db.ArrowBatchesAsync($"select * from {DuckDbSession.Quote(relation)}", cancellationToken))
+                using (batch)
+                    parts.Add(CopyAll(batch));
+            read[relation] = parts.Count > 0 ? Concatenate(parts)
+                : throw new InvalidOperationException($"side input '{relation}' of stage '{stage.Name}' has no rows; a kernel's side inputs need at least one");
+        }
+        return read;
+    }
+
+    private static RecordBatch CopyAll(RecordBatch batch)
+    {
+        var arrays = Enumerable.Range(0, batch.ColumnCount)
+            .Select(c => ArrowArrayConcatenator.Concatenate([batch.Column(c), Slice(batch.Column(c), 0, 0)])).ToList();
+        return new RecordBatch(batch.Schema, arrays, batch.Length);
+    }
+
+    private static Array EmptyArray(ColumnSpec column) => column.Type switch
+    {
+        ColumnType.String => Array.Empty<string?>(),
+        ColumnType.Int32 => Array.Empty<int>(),
+        ColumnType.Int64 => Array.Empty<long>(),
+        ColumnType.Float => Array.Empty<float>(),
+        ColumnType.Double => Array.Empty<double>(),
+        ColumnType.Boolean => Array.Empty<bool>(),
+        ColumnType.Date => Array.Empty<DateOnly>(),
+        ColumnType.Timestamp => Array.Empty<DateTime>(),
+        ColumnType.FloatList => Array.Empty<float[]>(),
+        _ => throw new ArgumentOutOfRangeException(nameof(column), column.Type, null),
+    };
 
     private static object? ToDuckDb(object? value) => value switch
     {

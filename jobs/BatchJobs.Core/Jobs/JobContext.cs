@@ -1,6 +1,7 @@
 using System.Globalization;
 using BatchJobs.Core.Contracts;
 using BatchJobs.Core.Engine;
+using BatchJobs.Core.Plans;
 using BatchJobs.Core.Snapshots;
 
 namespace BatchJobs.Core.Jobs;
@@ -12,12 +13,14 @@ namespace BatchJobs.Core.Jobs;
 public sealed class JobContext
 {
     private readonly IReadOnlyDictionary<string, IReadOnlyList<PublishedSnapshot>> datasets;
+    private readonly IReadOnlyDictionary<string, IReadOnlyList<ColumnSpec>> inputSchemas;
     private readonly IReadOnlyDictionary<string, IReadOnlyList<string>> rawFiles;
     private readonly SnapshotPublisher publisher;
     private readonly RunInfo run;
 
     internal JobContext(string root, DateOnly date, IReadOnlyList<DatasetContract> produces, IReadOnlyDictionary<string, string> parameters,
-        IReadOnlyDictionary<string, IReadOnlyList<PublishedSnapshot>> datasets, IReadOnlyDictionary<string, IReadOnlyList<string>> rawFiles,
+        IReadOnlyDictionary<string, IReadOnlyList<PublishedSnapshot>> datasets, IReadOnlyDictionary<string, IReadOnlyList<ColumnSpec>> inputSchemas,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> rawFiles,
         IStageEngine engine, SnapshotPublisher publisher, RunInfo run, TextWriter log)
     {
         Root = root;
@@ -25,6 +28,7 @@ public sealed class JobContext
         Produces = produces;
         Parameters = parameters;
         this.datasets = datasets;
+        this.inputSchemas = inputSchemas;
         this.rawFiles = rawFiles;
         Engine = engine;
         this.publisher = publisher;
@@ -44,6 +48,31 @@ public sealed class JobContext
     public IReadOnlyList<PublishedSnapshot> Input(string dataset) => datasets.TryGetValue(dataset, out var snapshots)
         ? snapshots
         : throw new InvalidOperationException($"job reads '{dataset}', which its contracts do not declare in producer.inputs; declare it there");
+
+    /// <summary>A declared input as a plan binds it: its runs in the window, with the contract's columns.</summary>
+    public DatasetRuns Dataset(string dataset) => new(dataset, Input(dataset), inputSchemas[dataset]);
+
+    /// <summary>A new, empty plan for this job and date.</summary>
+    public StagePlan NewPlan() => new(run.Job, Date);
+
+    /// <summary>
+    /// Stages a run of every dataset the plan publishes and has the engine run the plan into them; the caller
+    /// publishes them (<see cref="PublishAsync"/>), after adding metrics if it has any.
+    /// </summary>
+    public async Task<IReadOnlyList<StagedSnapshot>> RunPlanAsync(StagePlan plan, CancellationToken cancellationToken)
+    {
+        var staged = plan.Outputs.Select(o => Stage(o.Dataset)).ToList();
+        var scratch = Path.Combine(Root, "_scratch", $"{run.Job}-{run.RunId}");
+        try
+        {
+            await Engine.RunAsync(plan, staged.ToDictionary(s => s.Contract.Name, StringComparer.Ordinal), scratch, cancellationToken);
+        }
+        finally
+        {
+            if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
+        }
+        return staged;
+    }
 
     /// <summary>The data files of all partitions of a declared input.</summary>
     public IReadOnlyList<string> InputFiles(string dataset) => Input(dataset).SelectMany(s => s.FilePaths).ToList();

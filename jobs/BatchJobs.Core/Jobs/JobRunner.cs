@@ -76,7 +76,7 @@ public sealed class JobRunner
                 }
             }
             var run = new RunInfo(jobName, runId, CodeVersion, fingerprint, parameters, lineage);
-            var context = new JobContext(layout.Root, date, produces, parameters, datasets, raw.ToDictionary(r => r.Path, r => r.Files), engine, publisher, run, log);
+            var context = new JobContext(layout.Root, date, produces, parameters, datasets, InputSchemas(producer), raw.ToDictionary(r => r.Path, r => r.Files), engine, publisher, run, log);
             await job.RunAsync(context, cancellationToken);
             var published = produces.Select(c => reader.TryResolve(c.Name, c.PartitionOf(date))).Where(s => s?.RunId == runId).Select(s => s!.Manifest).ToList();
             if (published.Count != produces.Count)
@@ -101,6 +101,29 @@ public sealed class JobRunner
             return Result(JobRunStatus.TransientFailure, $"{e.GetType().Name}: {e.Message}{Environment.NewLine}{e.StackTrace}");
         }
     }
+
+    /// <summary>
+    /// The plan a planned job would run for a date, with the input runs it resolves to now; nothing is staged or run.
+    /// </summary>
+    /// <exception cref="UsageException">The job is unknown or does not run as a plan.</exception>
+    /// <exception cref="InputsNotReadyException">An input the plan needs is not published yet.</exception>
+    public Plans.StagePlan Plan(string jobName, DateOnly date, IReadOnlyDictionary<string, string>? overrides = null)
+    {
+        if (!jobs.TryGetValue(jobName, out var job)) throw new UsageException($"no job named '{jobName}'; jobs: {string.Join(", ", jobs.Keys.Order())}");
+        if (job is not PlannedJob planned) throw new UsageException($"job '{jobName}' does not run as a stage plan yet: it reads and writes its files itself");
+        var produces = contracts.ProducedBy(jobName);
+        var parameters = MergeParameters(jobName, produces, overrides ?? new Dictionary<string, string>());
+        var producer = produces[0].Producer;
+        var datasets = ResolveDatasets(producer, date);
+        var raw = ResolveRaw(producer, date);
+        var run = new RunInfo(jobName, "plan", CodeVersion, "", parameters, []);
+        var publisher = new SnapshotPublisher(layout, new QualityCheckRunner(reader, contracts), clock);
+        var context = new JobContext(layout.Root, date, produces, parameters, datasets, InputSchemas(producer), raw.ToDictionary(r => r.Path, r => r.Files), engine, publisher, run, TextWriter.Null);
+        return planned.Plan(context);
+    }
+
+    private Dictionary<string, IReadOnlyList<ColumnSpec>> InputSchemas(ProducerSpec producer) =>
+        producer.Inputs.ToDictionary(i => i.Dataset, i => contracts.Get(i.Dataset).Schema, StringComparer.Ordinal);
 
     private static Dictionary<string, string> MergeParameters(string job, IReadOnlyList<DatasetContract> produces, IReadOnlyDictionary<string, string> overrides)
     {

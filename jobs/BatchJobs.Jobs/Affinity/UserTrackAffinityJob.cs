@@ -1,6 +1,6 @@
 using BatchJobs.Core;
 using BatchJobs.Core.Contracts;
-using BatchJobs.Core.Engine;
+using BatchJobs.Core.Plans;
 using BatchJobs.Core.Jobs;
 
 namespace BatchJobs.Jobs.Affinity;
@@ -12,16 +12,16 @@ namespace BatchJobs.Jobs.Affinity;
 /// embeddings. The weights are computed here, one per day of the window, so the SQL needs no engine-specific date
 /// arithmetic.
 /// </summary>
-public sealed class UserTrackAffinityJob : IJob
+public sealed class UserTrackAffinityJob : PlannedJob
 {
     private static readonly string Sql = SqlResources.Load("Affinity/user_track_affinity.sql");
 
-    public string Name => "user-track-affinity";
+    public override string Name => "user-track-affinity";
 
-    public async Task RunAsync(JobContext context, CancellationToken cancellationToken)
+    public override StagePlan Plan(JobContext context)
     {
         // Inputs
-        var events = context.Input("listening_events");
+        var events = context.Dataset("listening_events");
         var halfLifeDays = context.DoubleParameter("half_life_days");
         var skipDiscount = context.DoubleParameter("skip_discount");
         if (halfLifeDays <= 0) throw new UsageException($"parameter half_life_days = {halfLifeDays} must be positive");
@@ -29,20 +29,14 @@ public sealed class UserTrackAffinityJob : IJob
         // Transform: weight 0.5^(age / half-life) per day of the window, age 0 on the logical date.
         var window = new InlineTable("affinity_window",
             [new ColumnSpec("dt", ColumnType.Date, false), new ColumnSpec("recency_weight", ColumnType.Double, false)],
-            events.Select(e => new object?[] { e.Partition, RecencyWeight(context.Date.DayNumber - e.Partition.DayNumber, halfLifeDays) }).ToList());
+            events.Runs.Select(e => new object?[] { e.Partition, RecencyWeight(context.Date.DayNumber - e.Partition.DayNumber, halfLifeDays) }).ToList());
         var parameters = new InlineTable("job_params", [new ColumnSpec("skip_discount", ColumnType.Double, false)], [[skipDiscount]]);
-        var stage = new SqlStage("user_track_affinity.sql", Sql,
-            new Dictionary<string, IReadOnlyList<string>> { ["listening_events"] = context.InputFiles("listening_events") },
-            [window, parameters]);
 
         // Outputs
-        var affinity = context.Stage("user_track_affinity");
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        await context.Engine.RunSqlAsync(stage, affinity.FilePath("part-00000.parquet"), cancellationToken);
-        await context.Log.WriteLineAsync($"computed the affinity of {events.Count} days of events in {watch.Elapsed.TotalSeconds:F2} s");
-        watch.Restart();
-        await context.PublishAsync([affinity], cancellationToken);
-        await context.Log.WriteLineAsync($"checked and published in {watch.Elapsed.TotalSeconds:F2} s");
+        return context.NewPlan()
+            .Read(events).Read(window).Read(parameters)
+            .Sql("user_track_affinity", Sql)
+            .Publish("user_track_affinity", "user_track_affinity");
     }
 
     /// <summary>

@@ -1,6 +1,6 @@
 using System.Globalization;
 using BatchJobs.Core.Contracts;
-using BatchJobs.Core.Engine;
+using BatchJobs.Core.Plans;
 using BatchJobs.Core.Jobs;
 using BatchJobs.Core.Snapshots;
 using BatchJobs.Core.Tests.Support;
@@ -86,11 +86,10 @@ public class JobRunnerTests
     private static async Task SumWindowAsync(JobContext context, CancellationToken cancellationToken)
     {
         var parameters = new InlineTable("job_params", [new ColumnSpec("min_amount", ColumnType.Int64, false)], [[(long)context.IntParameter("min_amount")]]);
-        var stage = new SqlStage("window_totals.sql", WindowTotalsSql,
-            new Dictionary<string, IReadOnlyList<string>> { ["source_rows"] = context.InputFiles("source_rows") }, [parameters]);
-        var staged = context.Stage("window_totals");
-        await context.Engine.RunSqlAsync(stage, staged.FilePath("part-00000.parquet"), cancellationToken);
-        await context.PublishAsync([staged], cancellationToken);
+        var plan = context.NewPlan().Read(context.Dataset("source_rows")).Read(parameters)
+            .Sql("window_totals.sql", WindowTotalsSql).Publish("window_totals", "window_totals.sql");
+        var staged = await context.RunPlanAsync(plan, cancellationToken);
+        await context.PublishAsync(staged, cancellationToken);
     }
 
     private void WriteSource(DateOnly day, params string[] lines) =>
