@@ -21,6 +21,7 @@ public static class Program
         {
             GenerateCommand.Create(output),
             RunCommand.Create(output),
+            PlanCommand.Create(output),
             ShowCommand.Create(output),
             DemoCommand.Create(output),
             BenchCommand.Create(output),

@@ -17,11 +17,7 @@ public static class RunCommand
         var contracts = CommonOptions.Contracts();
         var date = CommonOptions.Date("The logical date to run for", required: true);
         var force = new Option<bool>("--force") { Description = "Recompute even when the partition is already published from the same inputs." };
-        var parameters = new Option<string[]>("--param")
-        {
-            Description = "Override a job parameter declared in its contracts, as name=value (repeatable).",
-            AllowMultipleArgumentsPerToken = false,
-        };
+        var parameters = ParameterOption();
         var command = new Command("run", "Run one job for one logical date and publish its datasets.") { job, root, contracts, date, force, parameters };
         command.SetAction(async (parsed, cancellationToken) =>
         {
@@ -51,7 +47,14 @@ public static class RunCommand
         return command;
     }
 
-    private static Dictionary<string, string> ParseParameters(string[] pairs)
+    /// <summary>The <c>--param name=value</c> overrides, shared by <c>run</c> and <c>plan</c>.</summary>
+    public static Option<string[]> ParameterOption() => new("--param")
+    {
+        Description = "Override a job parameter declared in its contracts, as name=value (repeatable).",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public static Dictionary<string, string> ParseParameters(string[] pairs)
     {
         var parsed = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var pair in pairs)

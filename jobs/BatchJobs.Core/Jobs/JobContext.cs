@@ -62,7 +62,8 @@ public sealed class JobContext
     public async Task<IReadOnlyList<StagedSnapshot>> RunPlanAsync(StagePlan plan, CancellationToken cancellationToken)
     {
         var staged = plan.Outputs.Select(o => Stage(o.Dataset)).ToList();
-        var scratch = Path.Combine(Root, "_scratch", $"{run.Job}-{run.RunId}");
+        // Beside the staged runs, named like them, so retention removes it with them if a killed run leaves it behind.
+        var scratch = Path.Combine(publisher.Layout.DatasetDirectory(plan.Outputs[0].Dataset), "_staging", $"stages-run={run.RunId}");
         try
         {
             await Engine.RunAsync(plan, staged.ToDictionary(s => s.Contract.Name, StringComparer.Ordinal), scratch, cancellationToken);
