@@ -197,12 +197,20 @@ public sealed class LocalEngine : IStageEngine
     private static RecordBatch Copy(RecordBatch batch, int offset, int length)
     {
         var fields = batch.Schema.FieldsList.Take(batch.ColumnCount - 1).ToList();
-        // Two pieces, the second empty, so that the concatenation always copies rather than returning its one input.
-        var arrays = fields.Select((_, c) => ArrowArrayConcatenator.Concatenate([Slice(batch.Column(c), offset, length), Slice(batch.Column(c), 0, 0)])).ToList();
+        var arrays = fields.Select((_, c) => DeepCopy(ArrowArrayFactory.Slice(batch.Column(c), offset, length))).ToList();
         return new RecordBatch(new Schema(fields, null), arrays, length);
     }
 
-    private static IArrowArray Slice(IArrowArray array, int offset, int length) => ArrowArrayFactory.Slice(array, offset, length);
+    /// <summary>
+    /// An array whose buffers, and its children's, are managed copies. Arrow's concatenation keeps referring to the
+    /// buffers of a list's values, which DuckDB frees with the batch, so copying is done here, buffer by buffer (a slice
+    /// copies its batch's whole buffers: at most one DuckDB vector of 2,048 rows).
+    /// </summary>
+    private static IArrowArray DeepCopy(IArrowArray array) => ArrowArrayFactory.BuildArray(DeepCopy(array.Data));
+
+    private static ArrayData DeepCopy(ArrayData data) => new(data.DataType, data.Length, data.NullCount, data.Offset,
+        data.Buffers.Select(b => b.Length == 0 ? ArrowBuffer.Empty : new ArrowBuffer(b.Span.ToArray())),
+        data.Children?.Select(DeepCopy), data.Dictionary is null ? null : DeepCopy(data.Dictionary));
 
     private static RecordBatch Concatenate(IReadOnlyList<RecordBatch> parts)
     {
@@ -229,8 +237,7 @@ public sealed class LocalEngine : IStageEngine
 
     private static RecordBatch CopyAll(RecordBatch batch)
     {
-        var arrays = Enumerable.Range(0, batch.ColumnCount)
-            .Select(c => ArrowArrayConcatenator.Concatenate([batch.Column(c), Slice(batch.Column(c), 0, 0)])).ToList();
+        var arrays = Enumerable.Range(0, batch.ColumnCount).Select(c => DeepCopy(batch.Column(c))).ToList();
         return new RecordBatch(batch.Schema, arrays, batch.Length);
     }
 

@@ -1,3 +1,4 @@
+using BatchJobs.Scoring.TopK;
 using System.Numerics.Tensors;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -36,7 +37,7 @@ public static class KMeansClustering
         var rows = vectors.Length / factors;
         if (rows * factors != vectors.Length || rows == 0) throw new ArgumentException($"{vectors.Length} values are not whole rows of {factors} factors", nameof(vectors));
         if (clusters < 1 || clusters > rows) throw new ArgumentException($"{clusters} clusters for {rows} rows; use 1..{rows}", nameof(clusters));
-        var unit = Normalise(vectors, factors);
+        var unit = FactorMatrix.UnitRows(vectors, factors);
 
         var ml = new MLContext(seed);
         var points = new Point[rows];
@@ -97,19 +98,6 @@ public static class KMeansClustering
         }
         for (var r = 0; r < rows; r++) nearest[r] = renumber[nearest[r]];
         return new ClusterAssignment(nearest, distances, kept, order.Length, factors);
-    }
-
-    /// <summary>A copy of the rows scaled to unit length; zero rows stay zero.</summary>
-    public static float[] Normalise(ReadOnlySpan<float> vectors, int factors)
-    {
-        var unit = new float[vectors.Length];
-        for (var r = 0; r < vectors.Length / factors; r++)
-        {
-            var row = vectors.Slice(r * factors, factors);
-            var norm = TensorPrimitives.Norm(row);
-            if (norm > 0) TensorPrimitives.Divide(row, norm, unit.AsSpan(r * factors, factors));
-        }
-        return unit;
     }
 
     private sealed class Point

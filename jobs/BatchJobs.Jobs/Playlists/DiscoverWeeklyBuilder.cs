@@ -59,8 +59,8 @@ public sealed class DiscoverWeeklyBuilder
         this.priority = priority;
         this.artistName = artistName;
         this.settings = settings;
-        unitTracks = KMeansClustering.Normalise(tracks.Vectors, tracks.Factors);
-        unitArtists = KMeansClustering.Normalise(artists.Vectors, artists.Factors);
+        unitTracks = FactorMatrix.UnitRows(tracks.Vectors, tracks.Factors);
+        unitArtists = FactorMatrix.UnitRows(artists.Vectors, artists.Factors);
         artistCount = artists.Count;
         artistOfTrack = tracks.ArtistIds!.Select(a => artists.Index.TryGetValue(a, out var row) ? row : -1).ToArray();
         Popularity = new TrackPopularity(history, tracks.Count);

@@ -1,3 +1,4 @@
+using BatchJobs.Scoring.TopK;
 using BatchJobs.Core.Jobs;
 using BatchJobs.Core.Tables;
 using BatchJobs.Jobs.Clustering;
@@ -27,7 +28,7 @@ public sealed class EditorialPlaylistsJob : IJob
         var relevanceWeight = (float)context.DoubleParameter("relevance_weight");
 
         // Transform
-        var unit = KMeansClustering.Normalise(tracks.Vectors, tracks.Factors);
+        var unit = FactorMatrix.UnitRows(tracks.Vectors, tracks.Factors);
         var rows = new List<(string Template, string Name, int User, int Position, int Track, float Score)>();
         foreach (var template in templates)
         {

@@ -1,3 +1,4 @@
+using BatchJobs.Scoring.TopK;
 using BatchJobs.Core.Jobs;
 using BatchJobs.Core.Tables;
 using BatchJobs.Jobs.Clustering;
@@ -30,7 +31,7 @@ public sealed class PlaylistEvaluationJob : IJob
         var popularity = new TrackPopularity(history, tracks.Count);
         var artistNumbers = new Dictionary<string, int>(StringComparer.Ordinal);
         var artistOfTrack = tracks.ArtistIds!.Select(a => artistNumbers.TryGetValue(a, out var n) ? n : artistNumbers[a] = artistNumbers.Count).ToArray();
-        var unit = KMeansClustering.Normalise(tracks.Vectors, tracks.Factors);
+        var unit = FactorMatrix.UnitRows(tracks.Vectors, tracks.Factors);
         var lists = userIds.Select(u => playlists[u].ToArray()).ToList();
         var baseline = Enumerable.Range(0, userIds.Length)
             .Select(u => PlaylistMetrics.PopularUnplayed(popularity.MostPlayedFirst, history.TracksOf(u).ToArray().ToHashSet(), artistOfTrack, lists[u].Length, maxPerArtist))

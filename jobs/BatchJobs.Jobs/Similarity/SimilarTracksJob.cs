@@ -1,7 +1,6 @@
 using BatchJobs.Core;
 using BatchJobs.Core.Jobs;
-using BatchJobs.Core.Snapshots;
-using BatchJobs.Core.Tables;
+using BatchJobs.Core.Plans;
 using BatchJobs.Scoring.TopK;
 
 namespace BatchJobs.Jobs.Similarity;
@@ -12,29 +11,31 @@ namespace BatchJobs.Jobs.Similarity;
 /// best first, from the blocked cosine top-k kernel. Consumers: serving ("more like this", artist radio), playlist
 /// explanations. Both datasets are published together so they always come from one model.
 /// </summary>
-public sealed class SimilarTracksJob : IJob
+public sealed class SimilarTracksJob : PlannedJob
 {
-    public string Name => "similar-tracks";
+    public override string Name => "similar-tracks";
 
-    public async Task RunAsync(JobContext context, CancellationToken cancellationToken)
+    public override StagePlan Plan(JobContext context)
     {
         // Inputs
-        var tracks = await EmbeddingTable.ReadAsync(context.InputFiles("track_embeddings"), cancellationToken);
-        var artists = await EmbeddingTable.ReadAsync(context.InputFiles("artist_embeddings"), cancellationToken);
-        var options = new TopKOptions { K = context.IntParameter("neighbours"), Mode = ScoringMode(context) };
-        if (options.K < 1) throw new UsageException($"parameter neighbours = {options.K} must be at least 1");
+        var neighbours = context.IntParameter("neighbours");
+        if (neighbours < 1) throw new UsageException($"parameter neighbours = {neighbours} must be at least 1");
+        var mode = ScoringMode(context);
 
-        // Transform
-        var similarTracks = CosineTopK.Score(tracks.AsFactorMatrix(), options);
-        var similarArtists = CosineTopK.Score(artists.AsFactorMatrix(), options);
+        // Transform: each item's neighbours among all items of its kind, a group of items at a time.
+        var tracks = new NearestNeighboursKernel("track_id", "similar_track_id", "similar_artist_id", "track_embeddings", neighbours, mode);
+        var artists = new NearestNeighboursKernel("artist_id", "similar_artist_id", null, "artist_embeddings", neighbours, mode);
 
-        // Outputs
-        var trackSnapshot = context.Stage("similar_tracks");
-        await WriteAsync(trackSnapshot, tracks, similarTracks, withArtist: true, cancellationToken);
-        var artistSnapshot = context.Stage("similar_artists");
-        await WriteAsync(artistSnapshot, artists, similarArtists, withArtist: false, cancellationToken);
-        await context.PublishAsync([trackSnapshot, artistSnapshot], cancellationToken);
+        // Outputs: both from one model, published together.
+        return context.NewPlan()
+            .Read(context.Dataset("track_embeddings")).Read(context.Dataset("artist_embeddings"))
+            .Kernel(new KernelStage("similar_tracks", "track_embeddings", "track_id", [], tracks, ["track_embeddings"]))
+            .Kernel(new KernelStage("similar_artists", "artist_embeddings", "artist_id", [], artists, ["artist_embeddings"]))
+            .Publish("similar_tracks", "similar_tracks", RowCount("similar_tracks"))
+            .Publish("similar_artists", "similar_artists", RowCount("similar_artists"));
     }
+
+    private static Dictionary<string, string> RowCount(string dataset) => new() { ["rows"] = $"select count(*) from {dataset}" };
 
     /// <summary>The <c>scoring_mode</c> parameter: exact (every pair) or approximate (cluster-pruned).</summary>
     internal static TopKMode ScoringMode(JobContext context) => context.Parameter("scoring_mode") switch
@@ -43,33 +44,4 @@ public sealed class SimilarTracksJob : IJob
         "approximate" => TopKMode.Approximate,
         var other => throw new UsageException($"parameter scoring_mode = '{other}': use exact or approximate"),
     };
-
-    private static async Task WriteAsync(StagedSnapshot staged, EmbeddingTable table, TopKResult result, bool withArtist, CancellationToken cancellationToken)
-    {
-        var rows = 0;
-        for (var r = 0; r < result.RowCount; r++) rows += result.CountOf(r);
-        var ids = new string?[rows];
-        var ranks = new int[rows];
-        var neighbours = new string?[rows];
-        var neighbourArtists = new string?[rows];
-        var scores = new float[rows];
-        var next = 0;
-        for (var r = 0; r < result.RowCount; r++)
-        {
-            var items = result.ItemsOf(r);
-            var itemScores = result.ScoresOf(r);
-            for (var i = 0; i < items.Length; i++, next++)
-            {
-                ids[next] = table.Ids[r];
-                ranks[next] = i + 1;
-                neighbours[next] = table.Ids[items[i]];
-                if (withArtist) neighbourArtists[next] = table.ArtistIds![items[i]];
-                // Unit vectors' dot products can overshoot 1 by a rounding error.
-                scores[next] = Math.Clamp(itemScores[i], -1f, 1f);
-            }
-        }
-        staged.Statistics["rows"] = rows;
-        await using var writer = await ParquetTableWriter.CreateAsync(staged.FilePath("part-00000.parquet"), staged.Contract.Schema, cancellationToken);
-        await writer.WriteRowGroupAsync(rows, withArtist ? [ids, ranks, neighbours, neighbourArtists, scores] : [ids, ranks, neighbours, scores], cancellationToken);
-    }
 }

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 
 namespace BatchJobs.Scoring.TopK;
 
@@ -21,27 +20,10 @@ public static class CosineTopK
         var workers = TopKScorer.Validate(options);
         items.ThrowIfNotFinite(nameof(items));
 
-        var normalised = Normalise(items);
+        var normalised = items.Normalised();
         // The item itself is excluded inside the kernel rather than taking one of k + 1 slots, so k is capped
         // by the number of other items.
         var k = Math.Clamp(options.K, 1, Math.Max(items.Rows - 1, 1));
         return TopKScorer.Run(normalised, normalised, null, excludeSelf: true, options with { K = k }, workers);
-    }
-
-    /// <summary>A copy of the rows scaled to unit Euclidean length; zero rows stay zero.</summary>
-    internal static FactorMatrix Normalise(FactorMatrix items)
-    {
-        var values = items.Values.Span;
-        var normalised = new float[values.Length];
-        for (var row = 0; row < items.Rows; row++)
-        {
-            var source = values.Slice(row * items.Columns, items.Columns);
-            var norm = TensorPrimitives.Norm(source);
-            if (norm > 0f)
-            {
-                TensorPrimitives.Divide(source, norm, normalised.AsSpan(row * items.Columns, items.Columns));
-            }
-        }
-        return new FactorMatrix(normalised, items.Rows, items.Columns);
     }
 }

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace BatchJobs.Scoring.TopK;
 
 /// <summary>
@@ -38,6 +40,26 @@ public sealed class FactorMatrix
 
     /// <summary>The factors of one row.</summary>
     public ReadOnlySpan<float> Row(int row) => Values.Span.Slice(row * Columns, Columns);
+
+    /// <summary>A copy of the rows scaled to unit Euclidean length; zero rows stay zero.</summary>
+    public FactorMatrix Normalised() => new(UnitRows(Values.Span, Columns), Rows, Columns);
+
+    /// <summary>
+    /// A copy of row-major vectors of <paramref name="columns"/> values each, scaled to unit Euclidean length; zero rows
+    /// stay zero. The one normalisation of the suite: cosine neighbours, clustering and diversity all use it, so a
+    /// vector's unit form is the same to the last bit wherever it is computed.
+    /// </summary>
+    public static float[] UnitRows(ReadOnlySpan<float> values, int columns)
+    {
+        var unit = new float[values.Length];
+        for (var row = 0; row < values.Length / columns; row++)
+        {
+            var source = values.Slice(row * columns, columns);
+            var norm = TensorPrimitives.Norm(source);
+            if (norm > 0f) TensorPrimitives.Divide(source, norm, unit.AsSpan(row * columns, columns));
+        }
+        return unit;
+    }
 
     /// <summary>Throws naming the first row and column that holds a NaN or an infinity.</summary>
     internal void ThrowIfNotFinite(string parameterName)

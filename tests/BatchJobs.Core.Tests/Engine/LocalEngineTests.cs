@@ -256,6 +256,36 @@ public class LocalEngineTests
         Assert.That((await ParquetSchemas.ReadAsync(staged.FilePath("part-00000.parquet"))).Select(c => c.Name), Is.EqualTo(new[] { "user_id", "rows", "sequence", "side_total" }));
     }
 
+    /// <summary>Regression: lists copied out of DuckDB's batches kept pointing at the batch's freed values buffer.</summary>
+    [Test]
+    public async Task A_side_input_of_vectors_outlives_the_duckdb_batches_it_came_from()
+    {
+        var staged = Staged("sums", "user_id string", "total double");
+        var plan = new StagePlan("test-job", Day)
+            .Sql("users", "select 'u' || cast(range as varchar) as user_id from range(10)")
+            .Sql("vectors", "select range as id, [cast(range as float), 1.0::float, 2.0::float] as vector from range(5000)")
+            .Kernel(new KernelStage("sums", "users", "user_id", [], new VectorSumKernel(), ["vectors"]))
+            .Publish("sums", "sums");
+
+        await RunAsync(plan, staged);
+
+        var rows = await TestTables.ReadAsync(staged.FilePath("part-00000.parquet"));
+        Assert.That(rows.Select(r => r[1]), Is.All.EqualTo(Enumerable.Range(0, 5000).Sum(i => i + 3.0)));
+    }
+
+    /// <summary>Per user, the sum of every value of every vector of the side input.</summary>
+    private sealed class VectorSumKernel : IGroupKernel
+    {
+        public IReadOnlyList<ColumnSpec> OutputSchema { get; } = [new("user_id", ColumnType.String, false), new("total", ColumnType.Double, false)];
+
+        public RecordBatch Apply(RecordBatch rows, SideInputs sideInputs)
+        {
+            var total = sideInputs.Get("vectors", batch => new[] { batch.FloatMatrix("vector", out _).Sum(v => (double)v) })[0];
+            var users = rows.Strings("user_id");
+            return ArrowColumns.Batch(OutputSchema, users.Length, [users, Enumerable.Repeat(total, users.Length).ToArray()]);
+        }
+    }
+
     [Test]
     public void A_plan_refuses_a_stage_that_reads_an_undefined_relation()
     {
