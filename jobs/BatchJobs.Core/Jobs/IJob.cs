@@ -24,7 +24,7 @@ public abstract class PlannedJob : IJob
     /// <summary>Inputs, stages and outputs for the context's date and parameters; builds, never runs.</summary>
     public abstract Plans.StagePlan Plan(JobContext context);
 
-    public async Task RunAsync(JobContext context, CancellationToken cancellationToken)
+    public virtual async Task RunAsync(JobContext context, CancellationToken cancellationToken)
     {
         var staged = await context.RunPlanAsync(Plan(context), cancellationToken);
         await context.PublishAsync(staged, cancellationToken);
