@@ -1,34 +1,39 @@
-using BatchJobs.Jobs.Playlists;
+using BatchJobs.Jobs.PlaylistEvaluation;
 
-namespace BatchJobs.Jobs.Tests.Playlists;
+namespace BatchJobs.Jobs.Tests.PlaylistEvaluation;
 
 public class PlaylistMetricsTests
 {
+    // Four tracks on the unit circle: 0 and 1 identical, 2 orthogonal, 3 opposite to 0.
+    private static readonly float[] Unit = [1, 0, 1, 0, 0, 1, -1, 0];
+    private static readonly int[] Artists = [0, 0, 1, 2];
+    private static readonly int[] Ranks = [1, 2, 3, 4];
+
+    private static UserPlaylistMetrics Of(int[] playlist, params int[] played) =>
+        PlaylistMetrics.OfUser(playlist, played.ToHashSet(), Unit, 2, Artists, Ranks);
+
     [Test]
-    public void MetricsMatchAHandComputedExample()
+    public void Metrics_match_a_hand_computed_example()
     {
-        // Four tracks on the unit circle: 0 and 1 identical, 2 orthogonal, 3 opposite to 0.
-        float[] unit = [1, 0, 1, 0, 0, 1, -1, 0];
-        int[] artists = [0, 0, 1, 2];
-        int[] ranks = [1, 2, 3, 4];
-        var playlists = new List<int[]> { new[] { 0, 1 }, new[] { 2, 3 }, new[] { 0, 3 } };
-        var plays = new List<IReadOnlySet<int>> { new HashSet<int> { 1 }, new HashSet<int> { 0 }, new HashSet<int>() };
-
-        var report = PlaylistMetrics.Evaluate(playlists, plays, unit, 2, artists, ranks);
-
-        Assert.That(report.Users, Is.EqualTo(3));
-        Assert.That(report.ActiveUsers, Is.EqualTo(2), "the third user played nothing");
-        Assert.That(report.HitRate, Is.EqualTo(0.5), "the first user played track 1 of its list; the second played none of its list");
-        Assert.That(report.Precision, Is.EqualTo(0.25));
-        // Distances: (0,1) = 0, (2,3) = 1, (0,3) = 2.
-        Assert.That(report.IntraListDiversity, Is.EqualTo(1.0).Within(1e-9));
-        Assert.That(report.DistinctArtists, Is.EqualTo(5 / 3.0).Within(1e-9));
-        Assert.That(report.MeanPopularityRank, Is.EqualTo((1 + 2 + 3 + 4 + 1 + 4) / 6.0).Within(1e-9));
-        Assert.That(report.Coverage, Is.EqualTo(1.0));
+        Assert.Multiple(() =>
+        {
+            Assert.That(Of([0, 1], 1), Is.EqualTo(new UserPlaylistMetrics(2, 1, 1, 3, true, 0)), "identical tracks of one artist, one of them played");
+            Assert.That(Of([2, 3], 0), Is.EqualTo(new UserPlaylistMetrics(2, 0, 2, 7, true, 1)), "orthogonal: distance 1; the play is not in the list");
+            Assert.That(Of([0, 3]), Is.EqualTo(new UserPlaylistMetrics(2, 0, 2, 5, true, 2)), "opposite: distance 2");
+        });
     }
 
     [Test]
-    public void ThePopularityBaselineSkipsPlayedTracksAndCapsArtists()
+    public void Diversity_is_the_mean_over_pairs_and_undefined_below_two_tracks()
+    {
+        // Pairs (0,2) = 1, (0,3) = 2, (2,3) = 1: mean 4 / 3.
+        Assert.That(Of([0, 2, 3]).Diversity, Is.EqualTo(4 / 3.0).Within(1e-9));
+        Assert.That(Of([2]), Is.EqualTo(new UserPlaylistMetrics(1, 0, 1, 3, false, 0)));
+        Assert.That(Of([]), Is.EqualTo(new UserPlaylistMetrics(0, 0, 0, 0, false, 0)));
+    }
+
+    [Test]
+    public void The_popularity_baseline_skips_played_tracks_and_caps_artists()
     {
         int[] artists = [0, 0, 0, 1, 2];
 
