@@ -20,4 +20,4 @@ final as (
     inner join artists on artists.artist_index = factors.row_index
 )
 
-select * from final
+select * from final order by artist_id

@@ -18,4 +18,4 @@ final as (
     inner join known_tracks on known_tracks.track_index = factors.row_index
 )
 
-select * from final
+select * from final order by track_id

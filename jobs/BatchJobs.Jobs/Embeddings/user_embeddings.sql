@@ -18,4 +18,4 @@ final as (
     inner join users on users.user_index = factors.row_index
 )
 
-select * from final
+select * from final order by user_id

@@ -1,6 +1,6 @@
 using Apache.Arrow;
 using BatchJobs.Core.Plans;
-using BatchJobs.Jobs.Clustering;
+using BatchJobs.Scoring.TopK;
 
 namespace BatchJobs.Jobs.PlaylistEvaluation;
 
@@ -81,7 +81,7 @@ public sealed class EvaluationTracks
         }
         var missing = System.Array.IndexOf(seen, false);
         if (missing >= 0) throw new InvalidDataException($"track_embeddings has no vector for the track of popularity rank {missing + 1}; track_popularity must come from the same model");
-        return new UnitVectors(KMeansClustering.Normalise(ordered, factors), factors);
+        return new UnitVectors(FactorMatrix.UnitRows(ordered, factors), factors);
     }
 }
 
