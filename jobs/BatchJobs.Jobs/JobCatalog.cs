@@ -5,6 +5,7 @@ using BatchJobs.Jobs.Catalog;
 using BatchJobs.Jobs.Clustering;
 using BatchJobs.Jobs.Embeddings;
 using BatchJobs.Jobs.Ingest;
+using BatchJobs.Jobs.DailyMix;
 using BatchJobs.Jobs.PlaylistEvaluation;
 using BatchJobs.Jobs.Playlists;
 using BatchJobs.Jobs.Similarity;

@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using Apache.Arrow;
+using BatchJobs.Core.Plans;
 using BatchJobs.Core.Tables;
 
 namespace BatchJobs.Jobs.Clustering;
@@ -46,6 +48,36 @@ public sealed class TasteClusterTable
 
     /// <summary>The other clusters, nearest centroid (cosine) first.</summary>
     public ReadOnlySpan<int> NeighboursOf(int cluster) => neighbours[cluster];
+
+    /// <summary>
+    /// <c>taste_clusters</c> and <c>track_clusters</c> given as rows (a kernel's side inputs, in any order), tracks mapped
+    /// through the embeddings' index (tracks it does not know are left out).
+    /// </summary>
+    public static TasteClusterTable FromRows(RecordBatch clusterRows, RecordBatch trackClusterRows, IReadOnlyDictionary<string, int> trackIndex)
+    {
+        var ids = clusterRows.Int32s("cluster_id");
+        var labelOf = clusterRows.Strings("label");
+        var genreOf = clusterRows.Strings("leading_genre");
+        var centroidOf = clusterRows.FloatMatrix("centroid", out var width);
+        var factors = Math.Max(width, 1);
+        var count = ids.Length == 0 ? 0 : ids.ToArray().Max() + 1;
+        var genres = Enumerable.Repeat("unknown", count).ToArray();
+        var labels = Enumerable.Repeat("", count).ToArray();
+        var centroids = new float[count * factors];
+        for (var r = 0; r < ids.Length; r++)
+        {
+            labels[ids[r]] = labelOf[r];
+            genres[ids[r]] = genreOf[r];
+            centroidOf.AsSpan(r * width, width).CopyTo(centroids.AsSpan(ids[r] * factors, factors));
+        }
+        var clusterOfTrack = new int[trackIndex.Count];
+        clusterOfTrack.AsSpan().Fill(-1);
+        var tracks = trackClusterRows.Strings("track_id");
+        var clusterOf = trackClusterRows.Int32s("cluster_id");
+        for (var r = 0; r < tracks.Length; r++)
+            if (trackIndex.TryGetValue(tracks[r], out var track)) clusterOfTrack[track] = clusterOf[r];
+        return new TasteClusterTable(clusterOfTrack, genres, labels, centroids, factors);
+    }
 
     /// <summary>Reads <c>taste_clusters</c> and <c>track_clusters</c>, mapping tracks through the embeddings' index.</summary>
     public static async Task<TasteClusterTable> ReadAsync(IReadOnlyList<string> clusterFiles, IReadOnlyList<string> trackClusterFiles,

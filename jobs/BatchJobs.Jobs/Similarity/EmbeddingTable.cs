@@ -1,3 +1,6 @@
+using Apache.Arrow;
+using Array = System.Array;
+using BatchJobs.Core.Plans;
 using BatchJobs.Core.Tables;
 using BatchJobs.Scoring.TopK;
 
@@ -39,6 +42,28 @@ public sealed class EmbeddingTable
     public ReadOnlySpan<float> Row(int row) => Vectors.AsSpan(row * Factors, Factors);
 
     public FactorMatrix AsFactorMatrix() => new(Vectors, Count, Factors);
+
+    /// <summary>
+    /// An embeddings relation given as rows (a kernel's side input): the id column, <c>vector</c>, and <c>artist_id</c>
+    /// when present, in id order (ordinal).
+    /// </summary>
+    /// <remarks>
+    /// Side inputs arrive in no guaranteed order; the ALS job writes its rows in id order, so sorting by id gives the
+    /// rows the files give, and so the same ties wherever a row number breaks one.
+    /// </remarks>
+    public static EmbeddingTable FromRows(RecordBatch rows, string idColumn)
+    {
+        var ids = rows.Strings(idColumn);
+        var vectors = rows.FloatMatrix("vector", out var width);
+        var artists = rows.Schema.GetFieldIndex("artist_id") >= 0 ? rows.Strings("artist_id") : null;
+        var order = Enumerable.Range(0, ids.Length).ToArray();
+        Array.Sort(ids.ToArray(), order, StringComparer.Ordinal);
+        var factors = Math.Max(width, 1);
+        var sorted = new float[ids.Length * factors];
+        if (width > 0)
+            for (var i = 0; i < order.Length; i++) vectors.AsSpan(order[i] * width, width).CopyTo(sorted.AsSpan(i * width, width));
+        return new EmbeddingTable(order.Select(i => ids[i]).ToArray(), artists is null || ids.Length == 0 ? null : order.Select(i => artists[i]).ToArray(), sorted, factors);
+    }
 
     /// <summary>
     /// Reads the files of an embeddings dataset: the first column is the id, <c>vector</c> the list&lt;float&gt;, and

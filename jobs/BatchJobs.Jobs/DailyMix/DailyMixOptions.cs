@@ -1,4 +1,4 @@
-namespace BatchJobs.Jobs.Playlists;
+namespace BatchJobs.Jobs.DailyMix;
 
 /// <summary>How Daily Mixes are cut from a user's listening.</summary>
 /// <remarks>Defaults: up to 6 mixes of 25–50 tracks, a quarter of them new and never more than 60% (except the one mix

@@ -1,6 +1,6 @@
-using BatchJobs.Jobs.Playlists;
+using BatchJobs.Jobs.DailyMix;
 
-namespace BatchJobs.Jobs.Tests.Playlists;
+namespace BatchJobs.Jobs.Tests.DailyMix;
 
 public class MixAssemblyTests
 {

@@ -1,4 +1,4 @@
-namespace BatchJobs.Jobs.Playlists;
+namespace BatchJobs.Jobs.DailyMix;
 
 /// <summary>One track of one Daily Mix.</summary>
 /// <param name="MixNumber">1 = the mix of the user's strongest cluster.</param>

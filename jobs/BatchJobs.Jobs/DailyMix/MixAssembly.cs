@@ -1,4 +1,4 @@
-namespace BatchJobs.Jobs.Playlists;
+namespace BatchJobs.Jobs.DailyMix;
 
 /// <summary>The arithmetic of one Daily Mix (no I/O): how many favourites and new tracks, and where the new ones go.</summary>
 public static class MixAssembly

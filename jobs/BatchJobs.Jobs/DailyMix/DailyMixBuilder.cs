@@ -2,9 +2,10 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using BatchJobs.Jobs.Clustering;
+using BatchJobs.Jobs.Playlists;
 using BatchJobs.Jobs.Similarity;
 
-namespace BatchJobs.Jobs.Playlists;
+namespace BatchJobs.Jobs.DailyMix;
 
 /// <summary>
 /// Builds every user's Daily Mixes (no I/O): the user's favourites (positive affinity, not kept skipping) grouped by
@@ -19,25 +20,26 @@ namespace BatchJobs.Jobs.Playlists;
 /// has them; a user with fewer favourites than that in all gets that one mix with all of them, filled to the minimum
 /// length with new tracks (so above the maximum new share). A user without any favourite (every play zero-affinity or
 /// kept skipping) gets one mix of new tracks from the cluster of most of the plays. Ties between new tracks go to the
-/// one with more listeners. No track is in two of a user's mixes. Users run in parallel with per-worker scratch; the
+/// one with more listeners in the whole history (the catalogue's), so a user's mixes do not depend on which other
+/// users the builder holds. No track is in two of a user's mixes. Users run in parallel with per-worker scratch; the
 /// result does not depend on the thread count.
 /// </remarks>
-public sealed class DailyMixBuilder(EmbeddingTable users, EmbeddingTable tracks, ListeningHistory history, TasteClusterTable clusters,
-    Func<string, string> artistName, DailyMixOptions options)
+public sealed class DailyMixBuilder(EmbeddingTable users, ListeningHistory history, PlaylistCatalogue catalogue, DailyMixOptions options)
 {
     private readonly EmbeddingTable users = users;
-    private readonly EmbeddingTable tracks = tracks;
+    private readonly EmbeddingTable tracks = catalogue.Tracks;
     private readonly ListeningHistory history = history;
-    private readonly TasteClusterTable clusters = clusters;
-    private readonly Func<string, string> artistName = artistName;
+    private readonly TasteClusterTable clusters = catalogue.Clusters;
+    private readonly Func<string, string> artistName = catalogue.ArtistName;
     private readonly DailyMixOptions options = options;
-    private readonly ClusterTrackVectors clusterVectors = new(tracks, clusters);
+    private readonly ClusterTrackVectors clusterVectors = catalogue.ClusterVectors;
+
+    private readonly int[] listeners = catalogue.Listeners.Listeners;
 
     /// <summary>Each user's mix rows, in mix and position order (empty for a user without history).</summary>
     public DailyMixRow[][] Build(int maxDegreeOfParallelism, CancellationToken cancellationToken)
     {
         options.Validate();
-        var listeners = new TrackPopularity(history, tracks.Count).Listeners;
         var result = new DailyMixRow[users.Count][];
         var workers = maxDegreeOfParallelism == -1 ? Environment.ProcessorCount : maxDegreeOfParallelism;
         Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken }, w =>

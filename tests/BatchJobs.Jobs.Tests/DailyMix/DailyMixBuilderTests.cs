@@ -1,8 +1,9 @@
 using BatchJobs.Jobs.Clustering;
+using BatchJobs.Jobs.DailyMix;
 using BatchJobs.Jobs.Playlists;
 using BatchJobs.Jobs.Similarity;
 
-namespace BatchJobs.Jobs.Tests.Playlists;
+namespace BatchJobs.Jobs.Tests.DailyMix;
 
 /// <summary>
 /// <see cref="DailyMixBuilder"/> on a hand-made model with a known answer. Four taste clusters in two factors, with
@@ -49,7 +50,8 @@ public class DailyMixBuilderTests
         for (var i = 0; i < 4; i++) plays.Add((3, 180 + i, 0, 0, 3));
         var history = ListeningHistory.Build(5, plays.Select(p => p.User).ToList(), plays.Select(p => p.Track).ToList(),
             plays.Select(p => p.Affinity).ToList(), plays.Select(p => p.Streams).ToList(), plays.Select(p => p.Skips).ToList());
-        return new DailyMixBuilder(users, tracks, history, clusters, artist => "Artist " + artist, Defaults);
+        var catalogue = new PlaylistCatalogue(tracks, clusters, new TrackPopularity(history, trackCount), artist => "Artist " + artist);
+        return new DailyMixBuilder(users, history, catalogue, Defaults);
     }
 
     private static DailyMixRow[][] Build(int workers = 2) => Builder().Build(workers, CancellationToken.None);
