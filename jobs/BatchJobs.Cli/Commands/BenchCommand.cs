@@ -4,7 +4,7 @@ using BatchJobs.Generation;
 
 namespace BatchJobs.Cli.Commands;
 
-/// <summary><c>batchjobs bench ingest</c> and <c>bench tick</c>: benchmark programs (not timed tests) that print their figures.</summary>
+/// <summary><c>batchjobs bench ingest</c>, <c>bench tick</c> and <c>bench pipeline</c>: benchmark programs (not timed tests) that print their figures.</summary>
 public static class BenchCommand
 {
     public static Command Create(TextWriter output)
@@ -21,6 +21,6 @@ public static class BenchCommand
         ingest.SetAction(async (parsed, cancellationToken) => await IngestBenchmark.RunAsync(new IngestBenchmark.Options(
             parsed.GetValue(events), parsed.GetValue(format) == "parquet" ? EventFileFormat.Parquet : EventFileFormat.Csv, parsed.GetValue(days),
             parsed.GetValue(runs), parsed.GetValue(seed), parsed.GetValue(work), parsed.GetValue(json)), output, cancellationToken));
-        return new Command("bench", "Benchmarks that print their figures (median of several runs, peak memory, machine).") { ingest, TickBenchmark.CreateCommand(output) };
+        return new Command("bench", "Benchmarks that print their figures (median of several runs, peak memory, machine).") { ingest, TickBenchmark.CreateCommand(output), PipelineBenchmark.CreateCommand(output) };
     }
 }

@@ -47,4 +47,15 @@ public class DuckDbSessionTests
         using var second = new DuckDbSession();
         Assert.That(() => second.Scalar("select x from leftover"), Throws.Exception.With.Message.Contains("leftover"));
     }
+
+    [Test]
+    public void DuckDbSpillsPastItsMemoryLimitInsteadOfTakingTheMachine()
+    {
+        using var db = new DuckDbSession();
+
+        Assume.That(Environment.GetEnvironmentVariable("BATCHJOBS_DUCKDB_MEMORY_LIMIT"), Is.Null.Or.Empty, "the default is what this test checks");
+        Assert.That(DuckDbSession.MemoryLimit, Is.EqualTo("4GB"));
+        Assert.That(db.Scalar("select current_setting('memory_limit')"), Is.EqualTo("3.7 GiB"), "4 GB, not DuckDB's 80 % of the machine");
+        Assert.That((string)db.Scalar("select current_setting('temp_directory')")!, Does.Contain("batchjobs-duckdb-" + Environment.ProcessId));
+    }
 }
