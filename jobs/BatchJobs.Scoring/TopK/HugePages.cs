@@ -18,19 +18,21 @@ internal static unsafe partial class HugePages
     private const int MadviseHugePage = 14;
 
     /// <summary>Advises the whole 2 MiB pages inside <paramref name="bytes"/> bytes from <paramref name="start"/>.</summary>
-    public static void Advise(void* start, long bytes)
+    /// <returns>Whether a range was advised: buffers under two huge pages are left alone, as is any OS but Linux.</returns>
+    public static bool Advise(void* start, long bytes)
     {
-        if (!OperatingSystem.IsLinux() || bytes < 2L * HugePageBytes) return;
+        if (!OperatingSystem.IsLinux() || bytes < 2L * HugePageBytes) return false;
         var first = ((nint)start + HugePageBytes - 1) & ~(nint)(HugePageBytes - 1);
         var end = ((nint)start + (nint)bytes) & ~(nint)(HugePageBytes - 1);
-        if (end > first) _ = Madvise(first, (nuint)(end - first), MadviseHugePage);
+        return end > first && Madvise(first, (nuint)(end - first), MadviseHugePage) == 0;
     }
 
     /// <summary>Advises the pages of <paramref name="array"/>: for pinned or large-object arrays, which stay where they are.</summary>
-    public static void Advise<T>(T[] array)
+    /// <returns>Whether a range was advised.</returns>
+    public static bool Advise<T>(T[] array)
         where T : unmanaged
     {
-        fixed (T* start = array) Advise(start, (long)array.Length * sizeof(T));
+        fixed (T* start = array) return Advise(start, (long)array.Length * sizeof(T));
     }
 
     [LibraryImport("libc", EntryPoint = "madvise")]

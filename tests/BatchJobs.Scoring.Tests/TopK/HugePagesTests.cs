@@ -29,14 +29,17 @@ public unsafe class HugePagesTests
     }
 
     [Test]
-    public void Advising_a_small_buffer_changes_nothing()
+    public void A_buffer_under_two_huge_pages_is_left_alone_and_a_larger_one_is_advised()
     {
-        var buffer = new int[1000];
-        buffer.AsSpan().Fill(7);
+        var small = new int[1000];
+        small.AsSpan().Fill(7);
+        var justUnder = GC.AllocateUninitializedArray<byte>((4 << 20) - 1, pinned: true);
 
-        HugePages.Advise(buffer);
-
-        Assert.That(buffer.All(value => value == 7), Is.True);
+        Assert.That(HugePages.Advise(small), Is.False);
+        Assert.That(HugePages.Advise(justUnder), Is.False, "under two huge pages there may be no whole one inside");
+        Assert.That(small.All(value => value == 7), Is.True);
+        if (OperatingSystem.IsLinux())
+            Assert.That(HugePages.Advise(GC.AllocateUninitializedArray<byte>(8 << 20, pinned: true)), Is.True, "8 MiB holds at least three whole huge pages");
     }
 
     /// <summary>AnonHugePages of the mapping in /proc/self/smaps that contains <paramref name="address"/>.</summary>
