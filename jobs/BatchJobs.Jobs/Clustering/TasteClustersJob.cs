@@ -1,7 +1,6 @@
 using BatchJobs.Core;
 using BatchJobs.Core.Jobs;
-using BatchJobs.Core.Tables;
-using BatchJobs.Jobs.Similarity;
+using BatchJobs.Core.Plans;
 
 namespace BatchJobs.Jobs.Clustering;
 
@@ -12,45 +11,33 @@ namespace BatchJobs.Jobs.Clustering;
 /// its leading genre and top artists and keeps its centroid; every track gets its cluster. Consumers: Discover Weekly
 /// (spread and adjacency), Daily Mix (one mix per cluster), serving.
 /// </summary>
-public sealed class TasteClustersJob : IJob
+public sealed class TasteClustersJob : PlannedJob
 {
-    public string Name => "taste-clusters";
+    private static readonly string InputSql = SqlResources.Load("Clustering/clustering_input.sql");
+    private static readonly string TrackClustersSql = SqlResources.Load("Clustering/track_clusters.sql");
+    private static readonly string TasteClustersSql = SqlResources.Load("Clustering/taste_clusters.sql");
 
-    public async Task RunAsync(JobContext context, CancellationToken cancellationToken)
+    public override string Name => "taste-clusters";
+
+    public override StagePlan Plan(JobContext context)
     {
         // Inputs
-        var tracks = await EmbeddingTable.ReadAsync(context.InputFiles("track_embeddings"), cancellationToken);
-        var catalogue = await CatalogueLookup.ReadAsync(context.InputFiles("tracks"), context.InputFiles("artists"), cancellationToken);
-        var clusters = KMeansClustering.ClusterCountFor(tracks.Count, context.IntParameter("tracks_per_cluster"), context.IntParameter("min_clusters"),
-            context.IntParameter("max_clusters"));
         var iterations = context.IntParameter("max_iterations");
         if (iterations < 1) throw new UsageException($"parameter max_iterations = {iterations} must be at least 1");
+        var kernel = new TasteClusterKernel(context.IntParameter("tracks_per_cluster"), context.IntParameter("min_clusters"), context.IntParameter("max_clusters"),
+            iterations, context.IntParameter("seed"), context.IntParameter("top_artists"));
+        var fitStatistic = (string column) => $"select max({column}) from taste_fit";
 
-        // Transform
-        var fitted = KMeansClustering.Fit(tracks.Vectors, tracks.Factors, clusters, iterations, context.IntParameter("seed"));
-        var genres = tracks.Ids.Select(t => catalogue.TrackGenres.TryGetValue(t, out var g) ? g
-            : throw new BadInputException($"track_embeddings names track '{t}', which the tracks catalogue of {context.Date:yyyy-MM-dd} does not hold")).ToArray();
-        var labels = ClusterLabels.Label(fitted.Assignments, genres, tracks.ArtistIds!, catalogue.ArtistNames, fitted.ClusterCount, context.IntParameter("top_artists"));
-        await context.Log.WriteLineAsync($"{fitted.ClusterCount} taste clusters (asked {clusters}) over {tracks.Count} tracks");
+        // Transform: one k-means over all track vectors, labelled from the catalogue.
+        return context.NewPlan()
+            .Read(context.Dataset("track_embeddings")).Read(context.Dataset("tracks")).Read(context.Dataset("artists"))
+            .Sql("clustering_input", InputSql)
+            .Kernel(new KernelStage("taste_fit", "clustering_input", "model", ["track_id"], kernel, ["tracks", "artists"], KeysPerGroup: 1))
+            .Sql("taste_clusters", TasteClustersSql)
+            .Sql("track_clusters", TrackClustersSql)
 
-        // Outputs
-        var clusterSnapshot = context.Stage("taste_clusters");
-        await using (var writer = await ParquetTableWriter.CreateAsync(clusterSnapshot.FilePath("part-00000.parquet"), clusterSnapshot.Contract.Schema, cancellationToken))
-            await writer.WriteRowGroupAsync(labels.Count,
-            [
-                labels.Select(l => l.ClusterId).ToArray(),
-                labels.Select(l => (string?)l.Label).ToArray(),
-                labels.Select(l => (string?)l.LeadingGenre).ToArray(),
-                labels.Select(l => l.GenreShare).ToArray(),
-                labels.Select(l => (string?)string.Join(';', l.TopArtistIds)).ToArray(),
-                labels.Select(l => l.Tracks).ToArray(),
-                labels.Select(l => fitted.Centroids.AsSpan(l.ClusterId * fitted.Factors, fitted.Factors).ToArray()).ToArray(),
-            ], cancellationToken);
-        clusterSnapshot.Statistics["factors"] = fitted.Factors;
-        clusterSnapshot.Statistics["clusters_requested"] = clusters;
-        var assignmentSnapshot = context.Stage("track_clusters");
-        await using (var writer = await ParquetTableWriter.CreateAsync(assignmentSnapshot.FilePath("part-00000.parquet"), assignmentSnapshot.Contract.Schema, cancellationToken))
-            await writer.WriteRowGroupAsync(tracks.Count, [tracks.Ids, tracks.ArtistIds!, fitted.Assignments, fitted.Distances], cancellationToken);
-        await context.PublishAsync([clusterSnapshot, assignmentSnapshot], cancellationToken);
+        // Outputs: clusters and assignments from one fit, published together.
+            .Publish("taste_clusters", "taste_clusters", new Dictionary<string, string> { ["factors"] = fitStatistic("factors"), ["clusters_requested"] = fitStatistic("clusters_requested") })
+            .Publish("track_clusters", "track_clusters");
     }
 }
