@@ -4,6 +4,7 @@ using BatchJobs.Jobs.Affinity;
 using BatchJobs.Jobs.Catalog;
 using BatchJobs.Jobs.Clustering;
 using BatchJobs.Jobs.Embeddings;
+using BatchJobs.Jobs.EditorialPlaylists;
 using BatchJobs.Jobs.Ingest;
 using BatchJobs.Jobs.DailyMix;
 using BatchJobs.Jobs.PlaylistEvaluation;

@@ -72,7 +72,12 @@ public sealed class LocalEngine : IStageEngine
             var staged = outputs[output.Dataset];
             db.CreateParquetView(output.Dataset, [staged.FilePath("part-00000.parquet")]);
             foreach (var (name, sql) in output.Statistics)
-                staged.Statistics[name] = Convert.ToDouble(db.Scalar(sql) ?? 0, CultureInfo.InvariantCulture);
+                staged.Statistics[name] = db.Scalar(sql) switch
+                {
+                    // DuckDB sums integers into 128 bits.
+                    System.Numerics.BigInteger big => (double)big,
+                    var value => Convert.ToDouble(value ?? 0, CultureInfo.InvariantCulture),
+                };
         }
     }
 

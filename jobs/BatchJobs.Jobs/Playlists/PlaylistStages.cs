@@ -21,8 +21,12 @@ public static class PlaylistStages
 
     /// <summary>Reads the datasets of <see cref="PlaylistCatalogue.SideInputs"/> and the users, and adds the two SQL stages.</summary>
     public static StagePlan ReadUsersAndCatalogue(this StagePlan plan, JobContext context) => plan
-        .Read(context.Dataset("user_embeddings")).Read(context.Dataset(PlaylistCatalogue.TrackEmbeddings)).Read(context.Dataset("user_track_affinity"))
+        .ReadUsers(context)
         .Read(context.Dataset(PlaylistCatalogue.TasteClusters)).Read(context.Dataset(PlaylistCatalogue.TrackClusters)).Read(context.Dataset(PlaylistCatalogue.Artists))
-        .Sql(PlaylistCatalogue.Popularity, PopularitySql)
+        .Sql(PlaylistCatalogue.Popularity, PopularitySql);
+
+    /// <summary>Reads the model and the history, and adds the users stage (each user's vector with its plays).</summary>
+    public static StagePlan ReadUsers(this StagePlan plan, JobContext context) => plan
+        .Read(context.Dataset("user_embeddings")).Read(context.Dataset(PlaylistCatalogue.TrackEmbeddings)).Read(context.Dataset("user_track_affinity"))
         .Sql(Users, UsersSql);
 }

@@ -1,3 +1,4 @@
+using BatchJobs.Jobs.EditorialPlaylists;
 using BatchJobs.Core.Jobs;
 using BatchJobs.Jobs.Playlists;
 

@@ -3,7 +3,7 @@ using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
 
-namespace BatchJobs.Jobs.Playlists;
+namespace BatchJobs.Jobs.EditorialPlaylists;
 
 /// <summary>
 /// An editor's playlist template: a named pool of tracks and its rules, personalised per user by the same ranking as
