@@ -7,6 +7,7 @@ using BatchJobs.Jobs.Embeddings;
 using BatchJobs.Jobs.EditorialPlaylists;
 using BatchJobs.Jobs.Ingest;
 using BatchJobs.Jobs.DailyMix;
+using BatchJobs.Jobs.DiscoverWeekly;
 using BatchJobs.Jobs.PlaylistEvaluation;
 using BatchJobs.Jobs.Playlists;
 using BatchJobs.Jobs.Similarity;

@@ -1,5 +1,6 @@
 using BatchJobs.Jobs.EditorialPlaylists;
 using BatchJobs.Core.Jobs;
+using BatchJobs.Jobs.DiscoverWeekly;
 using BatchJobs.Jobs.Playlists;
 
 namespace BatchJobs.Jobs.Tests.Playlists;

@@ -1,10 +1,11 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using BatchJobs.Jobs.Clustering;
+using BatchJobs.Jobs.Playlists;
 using BatchJobs.Jobs.Similarity;
 using BatchJobs.Scoring.TopK;
 
-namespace BatchJobs.Jobs.Playlists;
+namespace BatchJobs.Jobs.DiscoverWeekly;
 
 /// <summary>
 /// Builds every user's Discover Weekly from the model, the history and the taste clusters (no I/O):

@@ -1,6 +1,7 @@
+using BatchJobs.Jobs.Playlists;
 using BatchJobs.Scoring.TopK;
 
-namespace BatchJobs.Jobs.Playlists;
+namespace BatchJobs.Jobs.DiscoverWeekly;
 
 /// <summary>The knobs of Discover Weekly, from the contract's parameters.</summary>
 public sealed record DiscoverWeeklySettings

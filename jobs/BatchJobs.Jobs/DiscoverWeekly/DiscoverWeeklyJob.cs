@@ -2,9 +2,10 @@ using BatchJobs.Core;
 using BatchJobs.Core.Jobs;
 using BatchJobs.Core.Tables;
 using BatchJobs.Jobs.Clustering;
+using BatchJobs.Jobs.Playlists;
 using BatchJobs.Jobs.Similarity;
 
-namespace BatchJobs.Jobs.Playlists;
+namespace BatchJobs.Jobs.DiscoverWeekly;
 
 /// <summary>
 /// <c>discover-weekly</c> → <c>discover_weekly</c> (weekly, partition = the Monday): for every user of the day's

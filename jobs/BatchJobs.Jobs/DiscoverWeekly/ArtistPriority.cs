@@ -1,7 +1,7 @@
 using System.Globalization;
 using BatchJobs.Core.Jobs;
 
-namespace BatchJobs.Jobs.Playlists;
+namespace BatchJobs.Jobs.DiscoverWeekly;
 
 /// <summary>
 /// Tracks their artists flagged for promotion, from the optional raw CSV <c>raw/artist_priority/artist_priority.csv</c>

@@ -1,4 +1,4 @@
-namespace BatchJobs.Jobs.Playlists;
+namespace BatchJobs.Jobs.DiscoverWeekly;
 
 /// <summary>Why a Discover Weekly track was picked.</summary>
 public enum PickSource
