@@ -16,23 +16,39 @@ public static class ArtistPriority
 
     private const string Header = "artist_id,track_id,start_date,end_date,max_boost";
 
+    /// <summary>A row of the file: <paramref name="ArtistId"/> flags <paramref name="TrackId"/> with a boost of at most <paramref name="MaxBoost"/>.</summary>
+    public sealed record Flag(string ArtistId, string TrackId, float MaxBoost);
+
     /// <summary>
-    /// The largest boost of each track whose flag overlaps <paramref name="from"/>..<paramref name="to"/>; empty when
-    /// there is no file. A row whose track belongs to another artist than it says is ignored: only the artist may flag.
+    /// The flags whose dates overlap <paramref name="from"/>..<paramref name="to"/>, in file order; empty when there is
+    /// no file. Whether the artist may flag the track is <see cref="Boosts"/>'s to decide, against the model's tracks.
     /// </summary>
     /// <param name="files">The raw input's files: none when it is absent.</param>
     /// <param name="from">First day of the period.</param>
     /// <param name="to">Last day of the period.</param>
-    /// <param name="artistOfTrack">The artist of a track id, or null for a track the model does not know.</param>
     /// <exception cref="BadInputException">A row does not parse; the message names the file, line and field.</exception>
-    public static Dictionary<string, float> Read(IReadOnlyList<string> files, DateOnly from, DateOnly to, Func<string, string?> artistOfTrack)
+    public static List<Flag> Read(IReadOnlyList<string> files, DateOnly from, DateOnly to)
+    {
+        var flags = new List<Flag>();
+        foreach (var path in files) ReadFile(path, from, to, flags);
+        return flags;
+    }
+
+    /// <summary>
+    /// The largest boost of each flagged track. A flag whose track belongs to another artist than it says is ignored:
+    /// only the artist may flag.
+    /// </summary>
+    /// <param name="flags">Flags of the period (<see cref="Read"/>).</param>
+    /// <param name="artistOfTrack">The artist of a track id, or null for a track the model does not know.</param>
+    public static Dictionary<string, float> Boosts(IEnumerable<Flag> flags, Func<string, string?> artistOfTrack)
     {
         var boosts = new Dictionary<string, float>(StringComparer.Ordinal);
-        foreach (var path in files) ReadFile(path, from, to, artistOfTrack, boosts);
+        foreach (var flag in flags)
+            if (artistOfTrack(flag.TrackId) == flag.ArtistId) boosts[flag.TrackId] = Math.Max(flag.MaxBoost, boosts.GetValueOrDefault(flag.TrackId));
         return boosts;
     }
 
-    private static void ReadFile(string path, DateOnly from, DateOnly to, Func<string, string?> artistOfTrack, Dictionary<string, float> boosts)
+    private static void ReadFile(string path, DateOnly from, DateOnly to, List<Flag> flags)
     {
         var lines = File.ReadAllLines(path);
         if (lines.Length == 0 || lines[0].Trim() != Header)
@@ -50,8 +66,8 @@ public static class ArtistPriority
             if (!float.TryParse(fields[4].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var boost) || !(boost >= 0))
                 throw new BadInputException($"{Where("max_boost")}: '{fields[4]}' is not a number >= 0");
             var (artist, track) = (fields[0].Trim(), fields[1].Trim());
-            if (end < from || start > to || artistOfTrack(track) != artist) continue;
-            boosts[track] = Math.Max(boost, boosts.GetValueOrDefault(track));
+            if (end < from || start > to) continue;
+            flags.Add(new Flag(artist, track, boost));
         }
     }
 }

@@ -19,72 +19,51 @@ namespace BatchJobs.Jobs.DiscoverWeekly;
 /// Users with too little history get popular unplayed tracks of their few clusters instead (round-robin over the
 /// clusters, then the most popular tracks overall), and their rows say so.
 /// </summary>
-/// <remarks>Users run in parallel with per-worker scratch; each user's rows depend only on its inputs, so the
-/// result does not depend on the thread count.</remarks>
+/// <remarks>Users run in parallel with per-worker scratch. Each user's rows depend only on its own vector and history
+/// and the catalogue (popularity included, counted over the whole history), so they depend neither on the thread count
+/// nor on which other users the builder holds.</remarks>
 public sealed class DiscoverWeeklyBuilder
 {
+    private const string CatalogueFallbackReason = "popular in the catalogue while we learn your taste";
+
     private readonly EmbeddingTable users;
     private readonly EmbeddingTable tracks;
     private readonly ListeningHistory history;
     private readonly TasteClusterTable clusters;
-    private readonly IReadOnlyDictionary<int, float> priority;
-    private readonly Func<int, string> artistName;
-    private readonly DiscoverWeeklySettings settings;
-    private readonly float[] unitTracks;
-    private readonly float[] unitArtists;
-    private readonly int[] artistOfTrack;
-    private readonly int artistCount;
-    private readonly int[][] clusterPopular;
+    private readonly DiscoverWeeklyCatalogue catalogue;
+    private readonly TrackPopularity popularity;
     private readonly ClusterTrackVectors clusterVectors;
-    private readonly string[] fallbackReasons;
-    private const string CatalogueFallbackReason = "popular in the catalogue while we learn your taste";
+    private readonly DiscoverWeeklySettings settings;
 
     /// <param name="users">User vectors; the history is in their row order.</param>
-    /// <param name="tracks">Track vectors with their artists.</param>
-    /// <param name="artists">Artist vectors (for reasons); ids as in the tracks' artist column.</param>
     /// <param name="history">The played tracks of each user.</param>
-    /// <param name="clusters">The taste clusters of the tracks.</param>
-    /// <param name="priority">Artist-priority boosts by track row.</param>
-    /// <param name="artistName">Display name of an artist row of <paramref name="artists"/>.</param>
+    /// <param name="catalogue">Tracks, artists, clusters, popularity over the whole history and priority boosts.</param>
     /// <param name="settings">Knobs.</param>
-    public DiscoverWeeklyBuilder(EmbeddingTable users, EmbeddingTable tracks, EmbeddingTable artists, ListeningHistory history, TasteClusterTable clusters,
-        IReadOnlyDictionary<int, float> priority, Func<int, string> artistName, DiscoverWeeklySettings settings)
+    public DiscoverWeeklyBuilder(EmbeddingTable users, ListeningHistory history, DiscoverWeeklyCatalogue catalogue, DiscoverWeeklySettings settings)
     {
         settings.Diversity.Validate();
-        if (users.Factors != tracks.Factors || artists.Factors != tracks.Factors)
-            throw new ArgumentException($"user, track and artist vectors must come from one model (factors {users.Factors}, {tracks.Factors}, {artists.Factors})");
+        if (users.Factors != catalogue.Playlist.Tracks.Factors)
+            throw new ArgumentException($"user and track vectors must come from one model (factors {users.Factors}, {catalogue.Playlist.Tracks.Factors})");
         this.users = users;
-        this.tracks = tracks;
         this.history = history;
-        this.clusters = clusters;
-        this.priority = priority;
-        this.artistName = artistName;
+        this.catalogue = catalogue;
         this.settings = settings;
-        unitTracks = FactorMatrix.UnitRows(tracks.Vectors, tracks.Factors);
-        unitArtists = FactorMatrix.UnitRows(artists.Vectors, artists.Factors);
-        artistCount = artists.Count;
-        artistOfTrack = tracks.ArtistIds!.Select(a => artists.Index.TryGetValue(a, out var row) ? row : -1).ToArray();
-        Popularity = new TrackPopularity(history, tracks.Count);
-        clusterVectors = new ClusterTrackVectors(tracks, clusters);
-        fallbackReasons = clusters.Genres.Select(genre => $"popular in {genre} while we learn your taste").ToArray();
-        clusterPopular = Enumerable.Range(0, clusters.ClusterCount)
-            .Select(c => clusters.TracksOf(c).ToArray().OrderBy(t => Popularity.Rank[t]).ToArray()).ToArray();
+        tracks = catalogue.Playlist.Tracks;
+        clusters = catalogue.Playlist.Clusters;
+        popularity = catalogue.Playlist.Listeners;
+        clusterVectors = catalogue.Playlist.ClusterVectors;
     }
 
-    /// <summary>Listeners and popularity ranks of the tracks in the history window.</summary>
-    public TrackPopularity Popularity { get; }
+    /// <summary>The display name of an artist row.</summary>
+    private string ArtistName(int artist) => catalogue.Playlist.ArtistName(catalogue.Artists.Ids[artist]);
 
-    /// <summary>Builds every user's playlist; <paramref name="log"/> hears how long scoring and re-ranking took.</summary>
-    public DiscoverWeeklyRows Build(int maxDegreeOfParallelism, TextWriter log, CancellationToken cancellationToken)
+    /// <summary>Builds every user's playlist.</summary>
+    public DiscoverWeeklyRows Build(int maxDegreeOfParallelism, CancellationToken cancellationToken)
     {
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var length = settings.Diversity.Length;
-        var rows = new DiscoverWeeklyRows(users.Count, length);
+        var rows = new DiscoverWeeklyRows(users.Count, settings.Diversity.Length);
         var exclusions = new ExclusionLists(history.Offsets, history.AllTracks);
         var candidates = TopKScorer.Score(users.AsFactorMatrix(), tracks.AsFactorMatrix(), exclusions,
             new TopKOptions { K = settings.CandidatePool, Mode = settings.Mode, MaxDegreeOfParallelism = maxDegreeOfParallelism });
-        log.WriteLine($"scored {settings.CandidatePool} candidates per user ({settings.Mode}) in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:F2} s");
-        started = System.Diagnostics.Stopwatch.GetTimestamp();
         var workers = maxDegreeOfParallelism == -1 ? Environment.ProcessorCount : maxDegreeOfParallelism;
         Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken }, w =>
         {
@@ -95,7 +74,6 @@ public sealed class DiscoverWeeklyBuilder
                 scratch.Build(u, candidates, rows);
             }
         });
-        log.WriteLine($"re-ranked {users.Count} users in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:F2} s");
         return rows;
     }
 
@@ -129,7 +107,7 @@ public sealed class DiscoverWeeklyBuilder
             clusterSlot = new int[b.clusters.ClusterCount + 1];
             played = new bool[b.tracks.Count];
             inPool = new bool[b.tracks.Count];
-            artistWeight = new float[Math.Max(b.artistCount, 1)];
+            artistWeight = new float[Math.Max(b.catalogue.Artists.Count, 1)];
             var capacity = b.settings.CandidatePool + b.settings.AdjacentClusters * b.settings.Diversity.Length;
             candidates = new RerankCandidates(b.tracks.Factors, capacity);
             candidateTracks = new int[capacity];
@@ -268,12 +246,12 @@ public sealed class DiscoverWeeklyBuilder
             {
                 var t = candidateTracks[i];
                 var relevance = candidateScores[i] / maxScore;
-                var boost = b.priority.TryGetValue(t, out var flagged) && relevance >= b.settings.PriorityMinRelevance
+                var boost = b.catalogue.Priority.TryGetValue(t, out var flagged) && relevance >= b.settings.PriorityMinRelevance
                     ? Math.Min(flagged, b.settings.PriorityMaxBoost) : 0f;
-                if (!artistSlots.TryGetValue(b.artistOfTrack[t], out var artistSlot)) artistSlots[b.artistOfTrack[t]] = artistSlot = artistSlots.Count;
+                if (!artistSlots.TryGetValue(b.catalogue.ArtistOfTrack[t], out var artistSlot)) artistSlots[b.catalogue.ArtistOfTrack[t]] = artistSlot = artistSlots.Count;
                 var cluster = b.clusters.ClusterOfTrack[t];
                 var slot = cluster < 0 ? 0 : clusterSlot[cluster];
-                candidates.Add(relevance, boost, b.Popularity.Share[t], artistSlot, slot, cluster >= 0 && adjacentClusters.Contains(cluster), b.unitTracks, t);
+                candidates.Add(relevance, boost, b.popularity.Share[t], artistSlot, slot, cluster >= 0 && adjacentClusters.Contains(cluster), b.catalogue.UnitTracks, t);
             }
             var picked = DiversityReranker.Select(candidates, b.settings.Diversity, picks);
 
@@ -297,7 +275,7 @@ public sealed class DiscoverWeeklyBuilder
                 rows.Reasons[slot] = source switch
                 {
                     PickSource.Adjacent => Reason(artist, b.clusters.Genres[b.clusters.ClusterOfTrack[t]]),
-                    PickSource.Priority => $"because you play {artist}; highlighted by {b.artistName(b.artistOfTrack[t])}",
+                    PickSource.Priority => $"because you play {artist}; highlighted by {b.ArtistName(b.catalogue.ArtistOfTrack[t])}",
                     _ => Reason(artist, null),
                 };
             }
@@ -314,17 +292,17 @@ public sealed class DiscoverWeeklyBuilder
             bool TryTake(int t)
             {
                 if (played[t] || inPool[t]) return false;
-                var artist = b.artistOfTrack[t];
+                var artist = b.catalogue.ArtistOfTrack[t];
                 var taken = artistSlots.GetValueOrDefault(artist);
                 if (taken >= cap) return false;
                 artistSlots[artist] = taken + 1;
                 inPool[t] = true;
                 var slot = user * length + count++;
                 rows.Tracks[slot] = t;
-                rows.Scores[slot] = b.Popularity.Share[t];
+                rows.Scores[slot] = b.popularity.Share[t];
                 rows.Sources[slot] = PickSource.Fallback;
                 var cluster = b.clusters.ClusterOfTrack[t];
-                rows.Reasons[slot] = cluster < 0 ? CatalogueFallbackReason : b.fallbackReasons[cluster];
+                rows.Reasons[slot] = cluster < 0 ? CatalogueFallbackReason : b.catalogue.FallbackReasons[cluster];
                 return true;
             }
             Span<int> cursors = stackalloc int[userClusters.Count];
@@ -334,12 +312,12 @@ public sealed class DiscoverWeeklyBuilder
                 remaining = false;
                 for (var i = 0; i < userClusters.Count && count < length; i++)
                 {
-                    var list = b.clusterPopular[userClusters[i]];
+                    var list = b.catalogue.ClusterPopular[userClusters[i]];
                     while (cursors[i] < list.Length && !TryTake(list[cursors[i]++])) { }
                     remaining |= cursors[i] < list.Length;
                 }
             }
-            for (var r = 0; r < b.Popularity.MostPlayedFirst.Length && count < length; r++) TryTake(b.Popularity.MostPlayedFirst[r]);
+            for (var r = 0; r < b.popularity.MostPlayedFirst.Length && count < length; r++) TryTake(b.popularity.MostPlayedFirst[r]);
             for (var i = 0; i < count; i++) inPool[rows.Tracks[user * length + i]] = false;
             rows.Counts[user] = count;
         }
@@ -349,7 +327,7 @@ public sealed class DiscoverWeeklyBuilder
             touchedArtists.Clear();
             for (var i = 0; i < historyTracks.Length; i++)
             {
-                var a = b.artistOfTrack[historyTracks[i]];
+                var a = b.catalogue.ArtistOfTrack[historyTracks[i]];
                 if (a < 0) continue;
                 if (artistWeight[a] == 0) touchedArtists.Add(a);
                 artistWeight[a] += affinity[i] + 1e-3f;
@@ -378,19 +356,19 @@ public sealed class DiscoverWeeklyBuilder
         private string NearestTopArtist(int track)
         {
             var factors = b.tracks.Factors;
-            var vector = b.unitTracks.AsSpan(track * factors, factors);
+            var vector = b.catalogue.UnitTracks.AsSpan(track * factors, factors);
             var best = -1;
             var bestSimilarity = float.NegativeInfinity;
             foreach (var a in topArtists)
             {
-                var similarity = TensorPrimitives.Dot(vector, b.unitArtists.AsSpan(a * factors, factors));
+                var similarity = TensorPrimitives.Dot(vector, b.catalogue.UnitArtists.AsSpan(a * factors, factors));
                 if (similarity > bestSimilarity)
                 {
                     bestSimilarity = similarity;
                     best = a;
                 }
             }
-            return best < 0 ? "similar music" : b.artistName(best);
+            return best < 0 ? "similar music" : b.ArtistName(best);
         }
     }
 }

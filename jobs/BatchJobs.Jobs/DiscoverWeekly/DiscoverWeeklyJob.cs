@@ -1,7 +1,7 @@
 using BatchJobs.Core;
+using BatchJobs.Core.Contracts;
 using BatchJobs.Core.Jobs;
-using BatchJobs.Core.Tables;
-using BatchJobs.Jobs.Clustering;
+using BatchJobs.Core.Plans;
 using BatchJobs.Jobs.Playlists;
 using BatchJobs.Jobs.Similarity;
 
@@ -13,56 +13,60 @@ namespace BatchJobs.Jobs.DiscoverWeekly;
 /// candidates and re-ranked for diversity and novelty (<see cref="DiscoverWeeklyBuilder"/>), each with its reason.
 /// Thin histories get the documented popularity fallback. Consumers: serving (<c>batchjobs show discover_weekly --user</c>),
 /// <c>playlist-evaluation</c>. The artist-priority CSV (<see cref="ArtistPriority"/>) is an optional raw input.
+/// A plan: the shared playlist stages (<see cref="PlaylistStages"/>), then <see cref="DiscoverWeeklyKernel"/> over groups
+/// of users with the catalogue and the artist vectors as side inputs.
 /// </summary>
-public sealed class DiscoverWeeklyJob : IJob
+public sealed class DiscoverWeeklyJob : PlannedJob
 {
-    /// <summary>Rows per Parquet row group of the output.</summary>
-    private const int RowGroupRows = 500_000;
+    public override string Name => "discover-weekly";
 
-    /// <summary>The <c>source</c> column's value of each <see cref="PickSource"/>, made once rather than per row.</summary>
-    private static readonly string[] SourceNames = Enum.GetValues<PickSource>().Select(s => s.ToString().ToLowerInvariant()).ToArray();
-
-    public string Name => "discover-weekly";
-
-    public async Task RunAsync(JobContext context, CancellationToken cancellationToken)
+    public override StagePlan Plan(JobContext context)
     {
-        // Inputs
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var users = await EmbeddingTable.ReadAsync(context.InputFiles("user_embeddings"), cancellationToken);
-        var tracks = await EmbeddingTable.ReadAsync(context.InputFiles("track_embeddings"), cancellationToken);
-        var artists = await EmbeddingTable.ReadAsync(context.InputFiles("artist_embeddings"), cancellationToken);
-        var history = await ListeningHistory.ReadAsync(context.InputFiles("user_track_affinity"), users.Index, tracks.Index, cancellationToken);
-        var clusters = await TasteClusterTable.ReadAsync(context.InputFiles("taste_clusters"), context.InputFiles("track_clusters"), tracks.Index, cancellationToken);
-        var names = await CatalogueLookup.ReadAsync([], context.InputFiles("artists"), cancellationToken);
+        // Inputs. The flags are a handful of rows, often none: they travel with the kernel rather than as a side input,
+        // which may not be empty.
         var settings = Settings(context);
         var week = context.Produces.Single(c => c.Name == "discover_weekly").PartitionOf(context.Date);
-        var flagged = ArtistPriority.Read(context.RawFiles(ArtistPriority.RelativePath), week, week.AddDays(6),
-            track => tracks.Index.TryGetValue(track, out var row) ? tracks.ArtistIds![row] : null);
-        var priority = flagged.ToDictionary(p => tracks.Index[p.Key], p => p.Value);
-        await context.Log.WriteLineAsync($"inputs read in {clock.Elapsed.TotalSeconds:F2} s");
+        var flags = ArtistPriority.Read(context.RawFiles(ArtistPriority.RelativePath), week, week.AddDays(6));
+        var parameters = new InlineTable("job_params", [new ColumnSpec("length", ColumnType.Int32, false)], [[settings.Diversity.Length]]);
 
-        // Transform
-        var builder = new DiscoverWeeklyBuilder(users, tracks, artists, history, clusters, priority, a => names.ArtistName(artists.Ids[a]), settings);
-        var playlists = builder.Build(-1, context.Log, cancellationToken);
-        await context.Log.WriteLineAsync($"playlists built in {clock.Elapsed.TotalSeconds:F2} s");
+        // Transform: each group of users' playlists against the whole catalogue.
+        var playlists = new KernelStage("discover_weekly", PlaylistStages.Users, "user_id", PlaylistStages.OrderBy,
+            new DiscoverWeeklyKernel(settings, flags), DiscoverWeeklyCatalogue.SideInputs);
 
         // Outputs
-        var staged = context.Stage("discover_weekly");
-        await WriteAsync(staged, playlists, users, tracks, cancellationToken);
-        var length = settings.Diversity.Length;
-        var rows = playlists.Total;
-        staged.Statistics["rows"] = rows;
-        staged.Statistics["users"] = users.Count;
-        staged.Statistics["short_users"] = playlists.Counts.Count(c => c < length);
-        staged.Statistics["fallback_users"] = Enumerable.Range(0, users.Count).Count(u => playlists.Counts[u] > 0 && playlists.Sources[u * length] == PickSource.Fallback);
-        staged.Statistics["priority_rows"] = playlists.Sources.Count(s => s == PickSource.Priority);
-        staged.Statistics["previously_played_rows"] = PreviouslyPlayed(playlists, history);
-        await context.Log.WriteLineAsync($"discover_weekly {week:yyyy-MM-dd}: {rows} rows for {users.Count} users, {staged.Statistics["fallback_users"]} on the fallback, " +
-            $"{staged.Statistics["short_users"]} short, {flagged.Count} flagged tracks active");
-        await context.Log.WriteLineAsync($"written in {clock.Elapsed.TotalSeconds:F2} s");
-        await context.PublishAsync([staged], cancellationToken);
-        await context.Log.WriteLineAsync($"published in {clock.Elapsed.TotalSeconds:F2} s");
+        return context.NewPlan()
+            .ReadUsersAndCatalogue(context).Read(context.Dataset(DiscoverWeeklyCatalogue.ArtistEmbeddings)).Read(parameters)
+            .Kernel(playlists)
+            .Publish("discover_weekly", "discover_weekly", Statistics);
     }
+
+    /// <summary>
+    /// What the contract's checks and the run's log read. Users without a row count as short; a fallback user's first
+    /// row is a fallback pick. previously_played_rows is counted against the history itself, not the exclusion lists
+    /// the scorer used, so a scorer that let a played track through is caught.
+    /// </summary>
+    private static readonly Dictionary<string, string> Statistics = new()
+    {
+        ["rows"] = "select count(*) from discover_weekly",
+        ["users"] = "select count(*) from user_embeddings",
+        ["short_users"] = """
+            select count(*) from user_embeddings
+            where user_id not in (
+                select user_id from discover_weekly
+                group by user_id
+                having count(*) >= (select length from job_params)
+            )
+            """,
+        ["fallback_users"] = "select count(*) from discover_weekly where position = 1 and source = 'fallback'",
+        ["priority_rows"] = "select count(*) from discover_weekly where source = 'priority'",
+        ["previously_played_rows"] = """
+            select count(*) from discover_weekly as playlist
+            where exists (
+                select 1 from user_track_affinity as plays
+                where plays.user_id = playlist.user_id and plays.track_id = playlist.track_id
+            )
+            """,
+    };
 
     private static DiscoverWeeklySettings Settings(JobContext context)
     {
@@ -96,56 +100,5 @@ public sealed class DiscoverWeeklyJob : IJob
         if (settings.CandidatePool < settings.Diversity.Length)
             throw new UsageException($"parameter candidate_pool = {settings.CandidatePool} must be at least length = {settings.Diversity.Length}");
         return settings;
-    }
-
-    /// <summary>Rows whose track the user played in the window, counted against the history itself (not the exclusion
-    /// lists the scorer used), for the contract's blocking check.</summary>
-    private static int PreviouslyPlayed(DiscoverWeeklyRows playlists, ListeningHistory history)
-    {
-        var count = 0;
-        for (var u = 0; u < playlists.Users; u++)
-            for (var p = 0; p < playlists.Counts[u]; p++)
-                if (history.HasPlayed(u, playlists.Tracks[u * playlists.Length + p])) count++;
-        return count;
-    }
-
-    private static async Task WriteAsync(Core.Snapshots.StagedSnapshot staged, DiscoverWeeklyRows playlists, EmbeddingTable users, EmbeddingTable tracks,
-        CancellationToken cancellationToken)
-    {
-        // Row groups of whole users, so that the writer (which encodes a row group in memory) never holds the run at once.
-        var capacity = Math.Max(RowGroupRows, playlists.Length);
-        var userIds = new string?[capacity];
-        var positions = new int[capacity];
-        var trackIds = new string?[capacity];
-        var artistIds = new string?[capacity];
-        var scores = new float[capacity];
-        var sources = new string?[capacity];
-        var reasons = new string?[capacity];
-        Array[] columns = [userIds, positions, trackIds, artistIds, scores, sources, reasons];
-        await using var writer = await ParquetTableWriter.CreateAsync(staged.FilePath("part-00000.parquet"), staged.Contract.Schema, cancellationToken);
-        var next = 0;
-        var groups = 0;
-        for (var u = 0; u < playlists.Users; u++)
-        {
-            if (next > 0 && next + playlists.Counts[u] > capacity)
-            {
-                await writer.WriteRowGroupAsync(next, columns, cancellationToken);
-                groups++;
-                next = 0;
-            }
-            for (var p = 0; p < playlists.Counts[u]; p++, next++)
-            {
-                var slot = u * playlists.Length + p;
-                var t = playlists.Tracks[slot];
-                userIds[next] = users.Ids[u];
-                positions[next] = p + 1;
-                trackIds[next] = tracks.Ids[t];
-                artistIds[next] = tracks.ArtistIds![t];
-                scores[next] = playlists.Scores[slot];
-                sources[next] = SourceNames[(int)playlists.Sources[slot]];
-                reasons[next] = playlists.Reasons[slot];
-            }
-        }
-        if (next > 0 || groups == 0) await writer.WriteRowGroupAsync(next, columns, cancellationToken);
     }
 }

@@ -18,7 +18,7 @@ public enum PickSource
 
 /// <summary>
 /// Discover Weekly for every user: <see cref="Length"/> slots per user (user row x length), of which the first
-/// <see cref="CountOf"/> are filled.
+/// <see cref="Counts"/> are filled.
 /// </summary>
 public sealed class DiscoverWeeklyRows
 {
@@ -47,9 +47,4 @@ public sealed class DiscoverWeeklyRows
 
     public PickSource[] Sources { get; }
     public string[] Reasons { get; }
-
-    public int CountOf(int user) => Counts[user];
-
-    /// <summary>Filled rows in all.</summary>
-    public int Total => Counts.Sum();
 }

@@ -46,9 +46,6 @@ public sealed class ListeningHistory
     /// <summary>All tracks of all users, user after user (the CSR values), for exclusion lists.</summary>
     public ReadOnlySpan<int> AllTracks => tracks;
 
-    /// <summary>Whether <paramref name="user"/> has played <paramref name="track"/> (a scan of its history).</summary>
-    public bool HasPlayed(int user, int track) => TracksOf(user).Contains(track);
-
     /// <summary>Groups rows given as parallel lists; rows whose user or track is unknown (-1) are left out.</summary>
     public static ListeningHistory Build(int users, IReadOnlyList<int> userRows, IReadOnlyList<int> trackRows, IReadOnlyList<float> affinity,
         IReadOnlyList<int> streamCounts, IReadOnlyList<int> skipCounts)

@@ -123,6 +123,12 @@ public class FeatureJobsTests
         var manifest = results.Last(r => r.Job == "discover-weekly").Manifests[0];
         var lineage = manifest.Inputs.Single(i => i.RawPath == ArtistPriority.RelativePath);
         Assert.That(lineage.RawFiles!.Select(f => f.Name), Is.EqualTo(new[] { "artist_priority.csv" }), "the optional file read is in the lineage");
+        Assert.That(manifest.Statistics["rows"], Is.EqualTo(rows.Count));
+        Assert.That(manifest.Statistics["users"], Is.EqualTo(byUser.Count), "every user of the model has a playlist");
+        Assert.That(manifest.Statistics["short_users"], Is.Zero);
+        Assert.That(manifest.Statistics["fallback_users"], Is.EqualTo(1), "u40");
+        Assert.That(manifest.Statistics["priority_rows"], Is.EqualTo(boosted.Count));
+        Assert.That(manifest.Statistics["previously_played_rows"], Is.Zero);
     }
 
     [Test]
