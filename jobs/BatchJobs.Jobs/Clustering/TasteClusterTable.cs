@@ -1,7 +1,6 @@
 using System.Numerics.Tensors;
 using Apache.Arrow;
 using BatchJobs.Core.Plans;
-using BatchJobs.Core.Tables;
 
 namespace BatchJobs.Jobs.Clustering;
 
@@ -76,34 +75,6 @@ public sealed class TasteClusterTable
         var clusterOf = trackClusterRows.Int32s("cluster_id");
         for (var r = 0; r < tracks.Length; r++)
             if (trackIndex.TryGetValue(tracks[r], out var track)) clusterOfTrack[track] = clusterOf[r];
-        return new TasteClusterTable(clusterOfTrack, genres, labels, centroids, factors);
-    }
-
-    /// <summary>Reads <c>taste_clusters</c> and <c>track_clusters</c>, mapping tracks through the embeddings' index.</summary>
-    public static async Task<TasteClusterTable> ReadAsync(IReadOnlyList<string> clusterFiles, IReadOnlyList<string> trackClusterFiles,
-        IReadOnlyDictionary<string, int> trackIndex, CancellationToken cancellationToken)
-    {
-        var rows = new List<object?[]>();
-        foreach (var file in clusterFiles)
-            await foreach (var row in ParquetRows.ReadAsync(file, cancellationToken)) rows.Add(row);
-        // Columns as the contract declares them: cluster_id, label, leading_genre, genre_share, top_artist_ids, tracks, centroid.
-        var count = rows.Count == 0 ? 0 : rows.Max(r => (int)r[0]!) + 1;
-        var genres = Enumerable.Repeat("unknown", count).ToArray();
-        var labels = Enumerable.Repeat("", count).ToArray();
-        var factors = rows.Count == 0 ? 1 : ((float[])rows[0][6]!).Length;
-        var centroids = new float[count * factors];
-        foreach (var row in rows)
-        {
-            var id = (int)row[0]!;
-            labels[id] = (string)row[1]!;
-            genres[id] = (string)row[2]!;
-            ((float[])row[6]!).CopyTo(centroids.AsSpan(id * factors, factors));
-        }
-        var clusterOfTrack = new int[trackIndex.Count];
-        clusterOfTrack.AsSpan().Fill(-1);
-        foreach (var file in trackClusterFiles)
-            await foreach (var row in ParquetRows.ReadAsync(file, cancellationToken))
-                if (trackIndex.TryGetValue((string)row[0]!, out var track)) clusterOfTrack[track] = (int)row[2]!;
         return new TasteClusterTable(clusterOfTrack, genres, labels, centroids, factors);
     }
 }
