@@ -4,7 +4,6 @@ using BatchJobs.Core.Contracts;
 using BatchJobs.Core.Jobs;
 using BatchJobs.Core.Plans;
 using BatchJobs.Embeddings.Als;
-using BatchJobs.Embeddings.Sparse;
 using Array = System.Array;
 
 namespace BatchJobs.Jobs.Embeddings;
@@ -36,19 +35,7 @@ public sealed class ImplicitAlsKernel(ImplicitAlsOptions options) : IGroupKernel
     public RecordBatch Apply(RecordBatch rows, SideInputs sideInputs)
     {
         var catalogue = sideInputs.Get(TrackIndex, TrackArtists.From);
-        var userIndices = rows.Int32s("user_index");
-        var trackIndices = rows.Int32s("track_index");
-        var affinities = rows.Floats("affinity");
-        var users = 0;
-        foreach (var u in userIndices) users = Math.Max(users, u + 1);
-
-        // Zero affinities only register their user and track: ALS stores the positive ones.
-        var positive = 0;
-        foreach (var a in affinities) if (a > 0) positive++;
-        var (r, c, v) = (new int[positive], new int[positive], new float[positive]);
-        for (int i = 0, kept = 0; i < affinities.Length; i++)
-            if (affinities[i] > 0) (r[kept], c[kept], v[kept++]) = (userIndices[i], trackIndices[i], affinities[i]);
-        var matrix = CsrMatrix.FromTriples(users, catalogue.ArtistOfTrack.Length, r, c, v);
+        var matrix = InteractionMatrix.From(rows, catalogue.ArtistOfTrack.Length);
 
         var (model, metrics) = AlsParameters.Train(matrix, options, TextWriter.Null, CancellationToken.None);
         Metrics = metrics;
