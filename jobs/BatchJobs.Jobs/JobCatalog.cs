@@ -6,6 +6,7 @@ using BatchJobs.Jobs.Clustering;
 using BatchJobs.Jobs.Embeddings;
 using BatchJobs.Jobs.EditorialPlaylists;
 using BatchJobs.Jobs.Ingest;
+using BatchJobs.Jobs.ModelEvaluation;
 using BatchJobs.Jobs.DailyMix;
 using BatchJobs.Jobs.DiscoverWeekly;
 using BatchJobs.Jobs.PlaylistEvaluation;
