@@ -1,6 +1,9 @@
 -- model_evaluation: one row per model, the per-user metrics of the kernel stage user_metrics averaged over the
 -- evaluated users, and coverage: the distinct tracks of the evaluated users' lists over the tracks of the model.
 -- k is the job's parameter (job_params).
+-- The per-user metrics are summed as whole multiples of 2^-40 (1099511627776 = 2^40): integers add the same in any
+-- order, so the result does not depend on how an engine splits the rows among its threads (double sums did, in the
+-- last digits); rounding moves a mean by at most 2^-41.
 with
 
 metrics as (
@@ -32,10 +35,10 @@ per_model as (
     select
         model,
         count(*) as users,
-        sum(precision) as precision_sum,
-        sum(recall) as recall_sum,
-        sum(map) as map_sum,
-        sum(ndcg) as ndcg_sum
+        cast(sum(cast(round(precision * 1099511627776.0) as bigint)) as double) / 1099511627776.0 as precision_sum,
+        cast(sum(cast(round(recall * 1099511627776.0) as bigint)) as double) / 1099511627776.0 as recall_sum,
+        cast(sum(cast(round(map * 1099511627776.0) as bigint)) as double) / 1099511627776.0 as map_sum,
+        cast(sum(cast(round(ndcg * 1099511627776.0) as bigint)) as double) / 1099511627776.0 as ndcg_sum
     from metrics
     group by model
 ),

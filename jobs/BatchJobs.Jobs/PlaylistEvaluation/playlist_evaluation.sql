@@ -45,7 +45,9 @@ per_playlist as (
         sum(case when is_active and hits > 0 then 1 else 0 end) as users_hit,
         sum(case when is_active then hits else 0 end) as active_hits,
         sum(case when is_active then tracks else 0 end) as active_tracks,
-        sum(case when has_pairs then diversity else 0.0 end) as diversity_sum,
+        -- Whole multiples of 2^-40 (1099511627776 = 2^40) add the same in any order, whatever the engine's threads do
+        -- (double sums differed in the last digits); rounding moves the mean by at most 2^-41.
+        cast(sum(case when has_pairs then cast(round(diversity * 1099511627776.0) as bigint) else 0 end) as double) / 1099511627776.0 as diversity_sum,
         sum(case when has_pairs then 1 else 0 end) as diverse_playlists,
         sum(distinct_artists) as artist_sum,
         sum(tracks) as tracks,
