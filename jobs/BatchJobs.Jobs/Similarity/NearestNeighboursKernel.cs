@@ -98,24 +98,14 @@ public sealed class NearestNeighboursKernel : IGroupKernel
         public required string[] Ids { get; init; }
         public required string[]? ArtistIds { get; init; }
         public required FactorMatrix Vectors { get; init; }
-        public required Dictionary<string, int> Index { get; init; }
+        public required IReadOnlyDictionary<string, int> Index { get; init; }
 
         public static UnitCatalogue From(RecordBatch batch, string idColumn)
         {
-            var ids = batch.Strings(idColumn);
-            var vectors = batch.FloatMatrix("vector", out var width);
-            var artists = batch.Schema.GetFieldIndex("artist_id") >= 0 ? batch.Strings("artist_id") : null;
-            var order = Enumerable.Range(0, ids.Length).ToArray();
-            Array.Sort(ids.ToArray(), order, StringComparer.Ordinal);
-            var sorted = new float[vectors.Length];
-            for (var i = 0; i < order.Length; i++) vectors.AsSpan(order[i] * width, width).CopyTo(sorted.AsSpan(i * width, width));
-            var sortedIds = order.Select(i => ids[i]).ToArray();
+            var table = EmbeddingTable.FromRows(batch, idColumn);
             return new UnitCatalogue
             {
-                Ids = sortedIds,
-                ArtistIds = artists is null ? null : order.Select(i => artists[i]).ToArray(),
-                Vectors = new FactorMatrix(FactorMatrix.UnitRows(sorted, Math.Max(width, 1)), sortedIds.Length, Math.Max(width, 1)),
-                Index = sortedIds.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i, StringComparer.Ordinal),
+                Ids = table.Ids, ArtistIds = table.ArtistIds, Vectors = table.AsFactorMatrix().Normalised(), Index = table.Index,
             };
         }
     }

@@ -1,6 +1,7 @@
 using Apache.Arrow;
 using BatchJobs.Core.Contracts;
 using BatchJobs.Core.Plans;
+using BatchJobs.Jobs.Tests.Playlists;
 using BatchJobs.Jobs.DailyMix;
 
 namespace BatchJobs.Jobs.Tests.DailyMix;
@@ -18,37 +19,10 @@ public class DailyMixKernelTests
         MaxMixes = 2, MinLength = 3, MaxLength = 4, NewShare = 0.25, MaxNewShare = 0.6, MinFavourites = 1, MinClusterShare = 0.05, MinSkips = 2,
     };
 
-    private static readonly ColumnSpec[] GroupColumns =
-    [
-        new("user_id", ColumnType.String, false), new("row_kind", ColumnType.Int32, false), new("vector", ColumnType.FloatList, true),
-        new("track_id", ColumnType.String, true), new("affinity", ColumnType.Double, true), new("streams", ColumnType.Int64, true),
-        new("skips", ColumnType.Int64, true),
-    ];
+    /// <summary>The tiny catalogue; other users' plays make t7 more popular than t6.</summary>
+    private static SideInputs Catalogue() => TinyPlaylistWorld.Catalogue([1, 1, 0, 0, 1, 1, 1, 2]);
 
-    /// <summary>The catalogue's side inputs, tracks in reverse id order (side inputs come in no order). Other users'
-    /// plays make t7 more popular than t6.</summary>
-    private static SideInputs Catalogue()
-    {
-        var tracks = Enumerable.Range(0, 8).Reverse().ToArray();
-        float[] Vector(int t) => t < 4 ? [1 + 0.1f * t, 0] : [0, 1 + 0.1f * (t - 4)];
-        return new SideInputs(new Dictionary<string, RecordBatch>
-        {
-            ["track_embeddings"] = ArrowColumns.Batch(
-                [new("track_id", ColumnType.String, false), new("artist_id", ColumnType.String, false), new("vector", ColumnType.FloatList, false)],
-                8, [tracks.Select(t => $"t{t}").ToArray(), tracks.Select(t => $"a{t / 2}").ToArray(), tracks.Select(Vector).ToArray()]),
-            ["taste_clusters"] = ArrowColumns.Batch(
-                [new("cluster_id", ColumnType.Int32, false), new("label", ColumnType.String, false), new("leading_genre", ColumnType.String, false), new("centroid", ColumnType.FloatList, false)],
-                2, [new[] { 1, 0 }, new[] { "ys", "xs" }, new[] { "jazz", "pop" }, new[] { new[] { 0f, 1f }, new[] { 1f, 0f } }]),
-            ["track_clusters"] = ArrowColumns.Batch([new("track_id", ColumnType.String, false), new("cluster_id", ColumnType.Int32, false)],
-                8, [tracks.Select(t => $"t{t}").ToArray(), tracks.Select(t => t / 4).ToArray()]),
-            ["artists"] = ArrowColumns.Batch([new("artist_id", ColumnType.String, false), new("name", ColumnType.String, false)],
-                4, [new[] { "a0", "a1", "a2", "a3" }, new[] { "Ann", "Bob", "Cy", "Di" }]),
-            ["track_popularity"] = ArrowColumns.Batch([new("track_id", ColumnType.String, false), new("listeners", ColumnType.Int32, false)],
-                8, [tracks.Select(t => $"t{t}").ToArray(), tracks.Select(t => t switch { 7 => 2, 6 => 1, 2 or 3 => 0, _ => 1 }).ToArray()]),
-        });
-    }
-
-    private static readonly (string User, int Kind, float[]? Vector, string? Track, double Affinity, long Streams, long Skips)[] U1 =
+    private static readonly TinyPlaylistWorld.UserRow[] U1 =
     [
         ("u1", 0, [1, 0], null, 0, 0, 0),
         ("u1", 1, null, "t4", 1, 1, 0),
@@ -56,14 +30,6 @@ public class DailyMixKernelTests
         ("u1", 1, null, "t5", 0.5, 1, 0),
         ("u1", 1, null, "t1", 2, 2, 0),
     ];
-
-    private static RecordBatch Group(params (string User, int Kind, float[]? Vector, string? Track, double Affinity, long Streams, long Skips)[] rows) =>
-        ArrowColumns.Batch(GroupColumns, rows.Length,
-        [
-            rows.Select(r => r.User).ToArray(), rows.Select(r => r.Kind).ToArray(), rows.Select(r => r.Vector ?? []).ToArray(),
-            rows.Select(r => r.Track).ToArray(), rows.Select(r => r.Affinity).ToArray(), rows.Select(r => r.Streams).ToArray(),
-            rows.Select(r => r.Skips).ToArray(),
-        ]);
 
     private static List<(string, int, string, int, string, string, bool, float)> Rows(RecordBatch batch, DailyMixKernel kernel)
     {
@@ -77,7 +43,7 @@ public class DailyMixKernelTests
     {
         var kernel = new DailyMixKernel(Options);
 
-        var rows = Rows(kernel.Apply(Group([.. U1, ("u2", 0, [0, 1], null, 0, 0, 0)]), Catalogue()), kernel);
+        var rows = Rows(kernel.Apply(TinyPlaylistWorld.Group([.. U1, ("u2", 0, [0, 1], null, 0, 0, 0)]), Catalogue()), kernel);
 
         Assert.That(rows, Is.EqualTo(new[]
         {
@@ -98,8 +64,8 @@ public class DailyMixKernelTests
         var sides = Catalogue();
         (string, int, float[]?, string?, double, long, long)[] u0 = [("u0", 0, [0, 1], null, 0, 0, 0), ("u0", 1, null, "t2", 5, 5, 0), ("u0", 1, null, "t7", 4, 4, 0)];
 
-        var alone = Rows(kernel.Apply(Group(U1), sides), kernel);
-        var together = Rows(kernel.Apply(Group([.. u0, .. U1]), sides), kernel);
+        var alone = Rows(kernel.Apply(TinyPlaylistWorld.Group(U1), sides), kernel);
+        var together = Rows(kernel.Apply(TinyPlaylistWorld.Group([.. u0, .. U1]), sides), kernel);
 
         Assert.That(together.Where(r => r.Item1 == "u1"), Is.EqualTo(alone));
         Assert.That(together.Where(r => r.Item1 == "u0"), Is.Not.Empty);

@@ -1,6 +1,7 @@
 using Apache.Arrow;
 using BatchJobs.Core.Contracts;
 using BatchJobs.Core.Plans;
+using BatchJobs.Jobs.Tests.Playlists;
 using BatchJobs.Jobs.DiscoverWeekly;
 using BatchJobs.Jobs.Playlists;
 
@@ -22,64 +23,24 @@ public class DiscoverWeeklyKernelTests
         PriorityMaxBoost = 0.1f, PriorityMinRelevance = 0.5f,
     };
 
-    private static readonly ColumnSpec[] GroupColumns =
-    [
-        new("user_id", ColumnType.String, false), new("row_kind", ColumnType.Int32, false), new("vector", ColumnType.FloatList, true),
-        new("track_id", ColumnType.String, true), new("affinity", ColumnType.Double, true), new("streams", ColumnType.Int64, true),
-        new("skips", ColumnType.Int64, true),
-    ];
-
     /// <summary>
-    /// The catalogue's side inputs, tracks and artists in reverse id order (side inputs come in no order). Listeners over
-    /// the whole history rank the tracks t6, t0, t1, t4, t3, t7, t2, t5 (shares 1, 6/7, .., 0), whatever the group played.
+    /// The tiny catalogue with artist vectors. Listeners over the whole history rank the tracks t6, t0, t1, t4, t3, t7,
+    /// t2, t5 (shares 1, 6/7, .., 0), whatever the group played.
     /// </summary>
-    private static SideInputs Catalogue()
-    {
-        var tracks = Enumerable.Range(0, 8).Reverse().ToArray();
-        var artists = Enumerable.Range(0, 4).Reverse().ToArray();
-        float[] TrackVector(int t) => t < 4 ? [1 + 0.1f * t, 0] : [0, 1 + 0.1f * (t - 4)];
-        float[] ArtistVector(int a) => a switch { 0 => [1, 0], 1 => [1, 0.2f], 2 => [0, 1], _ => [0.2f, 1] };
-        int[] listeners = [3, 3, 0, 1, 2, 0, 4, 1];
-        return new SideInputs(new Dictionary<string, RecordBatch>
-        {
-            ["track_embeddings"] = ArrowColumns.Batch(
-                [new("track_id", ColumnType.String, false), new("artist_id", ColumnType.String, false), new("vector", ColumnType.FloatList, false)],
-                8, [tracks.Select(t => $"t{t}").ToArray(), tracks.Select(t => $"a{t / 2}").ToArray(), tracks.Select(TrackVector).ToArray()]),
-            ["artist_embeddings"] = ArrowColumns.Batch(
-                [new("artist_id", ColumnType.String, false), new("tracks", ColumnType.Int32, false), new("vector", ColumnType.FloatList, false)],
-                4, [artists.Select(a => $"a{a}").ToArray(), artists.Select(_ => 2).ToArray(), artists.Select(ArtistVector).ToArray()]),
-            ["taste_clusters"] = ArrowColumns.Batch(
-                [new("cluster_id", ColumnType.Int32, false), new("label", ColumnType.String, false), new("leading_genre", ColumnType.String, false), new("centroid", ColumnType.FloatList, false)],
-                2, [new[] { 1, 0 }, new[] { "ys", "xs" }, new[] { "jazz", "pop" }, new[] { new[] { 0f, 1f }, new[] { 1f, 0f } }]),
-            ["track_clusters"] = ArrowColumns.Batch([new("track_id", ColumnType.String, false), new("cluster_id", ColumnType.Int32, false)],
-                8, [tracks.Select(t => $"t{t}").ToArray(), tracks.Select(t => t / 4).ToArray()]),
-            ["artists"] = ArrowColumns.Batch([new("artist_id", ColumnType.String, false), new("name", ColumnType.String, false)],
-                4, [new[] { "a0", "a1", "a2", "a3" }, new[] { "Ann", "Bob", "Cy", "Di" }]),
-            ["track_popularity"] = ArrowColumns.Batch([new("track_id", ColumnType.String, false), new("listeners", ColumnType.Int32, false)],
-                8, [tracks.Select(t => $"t{t}").ToArray(), tracks.Select(t => listeners[t]).ToArray()]),
-        });
-    }
+    private static SideInputs Catalogue() => TinyPlaylistWorld.Catalogue([3, 3, 0, 1, 2, 0, 4, 1], [[1, 0], [1, 0.2f], [0, 1], [0.2f, 1]]);
 
-    private static readonly (string User, int Kind, float[]? Vector, string? Track, double Affinity, long Streams, long Skips)[] U1 =
+    private static readonly TinyPlaylistWorld.UserRow[] U1 =
     [
         ("u1", 0, [1, 0.1f], null, 0, 0, 0),
         ("u1", 1, null, "t1", 2, 2, 0),
         ("u1", 1, null, "t0", 3, 3, 0),
     ];
 
-    private static readonly (string User, int Kind, float[]? Vector, string? Track, double Affinity, long Streams, long Skips)[] U2 =
+    private static readonly TinyPlaylistWorld.UserRow[] U2 =
     [
         ("u2", 0, [0, 1], null, 0, 0, 0),
         ("u2", 1, null, "t6", 1, 1, 0),
     ];
-
-    private static RecordBatch Group(params (string User, int Kind, float[]? Vector, string? Track, double Affinity, long Streams, long Skips)[] rows) =>
-        ArrowColumns.Batch(GroupColumns, rows.Length,
-        [
-            rows.Select(r => r.User).ToArray(), rows.Select(r => r.Kind).ToArray(), rows.Select(r => r.Vector ?? []).ToArray(),
-            rows.Select(r => r.Track).ToArray(), rows.Select(r => r.Affinity).ToArray(), rows.Select(r => r.Streams).ToArray(),
-            rows.Select(r => r.Skips).ToArray(),
-        ]);
 
     /// <summary>The output rows, scores rounded to 4 places (they are float dot products and popularity shares).</summary>
     private static List<(string, int, string, string, double, string, string)> Rows(RecordBatch batch, DiscoverWeeklyKernel kernel)
@@ -94,7 +55,7 @@ public class DiscoverWeeklyKernelTests
     {
         var kernel = new DiscoverWeeklyKernel(Settings, []);
 
-        var rows = Rows(kernel.Apply(Group([.. U1, .. U2]), Catalogue()), kernel);
+        var rows = Rows(kernel.Apply(TinyPlaylistWorld.Group([.. U1, .. U2]), Catalogue()), kernel);
 
         Assert.That(rows, Is.EqualTo(new[]
         {
@@ -116,7 +77,7 @@ public class DiscoverWeeklyKernelTests
         ArtistPriority.Flag[] flags = [new("a1", "t2", 0.5f), new("a0", "t3", 1f)];
         var kernel = new DiscoverWeeklyKernel(Settings, flags);
 
-        var rows = Rows(kernel.Apply(Group(U1), Catalogue()), kernel);
+        var rows = Rows(kernel.Apply(TinyPlaylistWorld.Group(U1), Catalogue()), kernel);
 
         Assert.That(rows.Select(r => (r.Item3, r.Item6, r.Item7)), Is.EqualTo(new[]
         {
@@ -136,11 +97,11 @@ public class DiscoverWeeklyKernelTests
             [("u0", 0, [0.1f, 1], null, 0, 0, 0), ("u0", 1, null, "t4", 5, 5, 0), ("u0", 1, null, "t5", 4, 4, 0), ("u0", 1, null, "t3", 1, 1, 0)];
         (string, int, float[]?, string?, double, long, long)[] u3 = [("u3", 0, [1, 1], null, 0, 0, 0)];
 
-        var alone = Rows(kernel.Apply(Group(U1), sides), kernel);
-        var together = Rows(kernel.Apply(Group([.. u0, .. U1, .. U2, .. u3]), sides), kernel);
+        var alone = Rows(kernel.Apply(TinyPlaylistWorld.Group(U1), sides), kernel);
+        var together = Rows(kernel.Apply(TinyPlaylistWorld.Group([.. u0, .. U1, .. U2, .. u3]), sides), kernel);
 
         Assert.That(together.Where(r => r.Item1 == "u1"), Is.EqualTo(alone));
-        Assert.That(together.Where(r => r.Item1 == "u2"), Is.EqualTo(Rows(kernel.Apply(Group(U2), sides), kernel)));
+        Assert.That(together.Where(r => r.Item1 == "u2"), Is.EqualTo(Rows(kernel.Apply(TinyPlaylistWorld.Group(U2), sides), kernel)));
         Assert.That(together.Select(r => r.Item1).Distinct(), Is.EqualTo(new[] { "u0", "u1", "u2", "u3" }), "every user gets rows, in the group's order");
     }
 }
