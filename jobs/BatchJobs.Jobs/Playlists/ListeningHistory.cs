@@ -1,7 +1,3 @@
-using BatchJobs.Core.Tables;
-using Parquet;
-using Parquet.Schema;
-
 namespace BatchJobs.Jobs.Playlists;
 
 /// <summary>
@@ -71,47 +67,5 @@ public sealed class ListeningHistory
     private readonly struct PlayOrder : IComparer<Play>
     {
         public int Compare(Play x, Play y) => x.Affinity != y.Affinity ? y.Affinity.CompareTo(x.Affinity) : x.Track.CompareTo(y.Track);
-    }
-
-    /// <summary>Reads the affinity files, mapping ids through the embeddings' indices (unknown ids are left out).</summary>
-    public static async Task<ListeningHistory> ReadAsync(IReadOnlyList<string> files, IReadOnlyDictionary<string, int> userIndex,
-        IReadOnlyDictionary<string, int> trackIndex, CancellationToken cancellationToken)
-    {
-        // Sized from the files' footers: at millions of rows, growing lists would copy and hold twice as much.
-        var total = 0;
-        foreach (var file in files) total = checked(total + (int)await Core.Tables.ParquetRows.CountRowsAsync(file, cancellationToken));
-        var users = new int[total];
-        var tracks = new int[total];
-        var affinity = new float[total];
-        var streams = new int[total];
-        var skips = new int[total];
-        var next = 0;
-        foreach (var file in files)
-        {
-            await using var reader = await ParquetReader.CreateAsync(file, cancellationToken: cancellationToken);
-            DataField Field(string name) => reader.Schema.DataFields.SingleOrDefault(f => f.Name == name)
-                ?? throw new InvalidDataException($"{file} has no column '{name}'; is it user_track_affinity?");
-            for (var g = 0; g < reader.RowGroupCount; g++)
-            {
-                var group = reader.OpenRowGroupReader(g);
-                var rows = checked((int)group.RowCount);
-                var userIds = new string?[rows];
-                var trackIds = new string?[rows];
-                await group.ReadAsync(Field("user_id"), userIds.AsMemory(), cancellationToken: cancellationToken);
-                await group.ReadAsync(Field("track_id"), trackIds.AsMemory(), cancellationToken: cancellationToken);
-                var values = await ParquetNumericColumns.ReadAsync<double>(group, Field("affinity"), cancellationToken);
-                var streamValues = await ParquetNumericColumns.ReadAsync<long>(group, Field("streams"), cancellationToken);
-                var skipValues = await ParquetNumericColumns.ReadAsync<long>(group, Field("skips"), cancellationToken);
-                for (var i = 0; i < rows; i++, next++)
-                {
-                    users[next] = userIndex.TryGetValue(userIds[i]!, out var u) ? u : -1;
-                    tracks[next] = trackIndex.TryGetValue(trackIds[i]!, out var t) ? t : -1;
-                    affinity[next] = (float)values[i];
-                    streams[next] = (int)streamValues[i];
-                    skips[next] = (int)skipValues[i];
-                }
-            }
-        }
-        return Build(userIndex.Count, users, tracks, affinity, streams, skips);
     }
 }

@@ -55,7 +55,7 @@ public sealed class PlaylistCatalogue
             if (tracks.Index.TryGetValue(popularTracks[r], out var t)) listeners[t] = counts[r];
         var artists = sides.Rows(Artists);
         var names = artists.Strings("artist_id").Zip(artists.Strings("name")).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
-        var lookup = new CatalogueLookup(new Dictionary<string, string>(), names);
-        return new PlaylistCatalogue(tracks, clusters, new TrackPopularity(listeners), lookup.ArtistName);
+        // An artist the catalogue does not name shows its id.
+        return new PlaylistCatalogue(tracks, clusters, new TrackPopularity(listeners), artist => names.TryGetValue(artist, out var name) ? name : artist);
     });
 }

@@ -1,7 +1,6 @@
 using Apache.Arrow;
 using Array = System.Array;
 using BatchJobs.Core.Plans;
-using BatchJobs.Core.Tables;
 using BatchJobs.Scoring.TopK;
 
 namespace BatchJobs.Jobs.Similarity;
@@ -63,40 +62,5 @@ public sealed class EmbeddingTable
         if (width > 0)
             for (var i = 0; i < order.Length; i++) vectors.AsSpan(order[i] * width, width).CopyTo(sorted.AsSpan(i * width, width));
         return new EmbeddingTable(order.Select(i => ids[i]).ToArray(), artists is null || ids.Length == 0 ? null : order.Select(i => artists[i]).ToArray(), sorted, factors);
-    }
-
-    /// <summary>
-    /// Reads the files of an embeddings dataset: the first column is the id, <c>vector</c> the list&lt;float&gt;, and
-    /// <c>artist_id</c> is kept when present. Every vector must have the same length.
-    /// </summary>
-    public static async Task<EmbeddingTable> ReadAsync(IReadOnlyList<string> files, CancellationToken cancellationToken)
-    {
-        var ids = new List<string>();
-        var artists = new List<string>();
-        var vectors = new List<float>();
-        var factors = -1;
-        foreach (var file in files)
-        {
-            var names = await ParquetRows.ReadColumnNamesAsync(file, cancellationToken);
-            var vectorColumn = IndexOf(names, "vector", file);
-            var artistColumn = names.ToList().IndexOf("artist_id");
-            await foreach (var row in ParquetRows.ReadAsync(file, cancellationToken))
-            {
-                var vector = (float[])row[vectorColumn]!;
-                if (factors < 0) factors = vector.Length;
-                if (vector.Length != factors)
-                    throw new InvalidDataException($"{file}: row '{row[0]}' has {vector.Length} factors where earlier rows have {factors}; republish the embeddings");
-                ids.Add((string)row[0]!);
-                if (artistColumn >= 0) artists.Add((string)row[artistColumn]!);
-                vectors.AddRange(vector);
-            }
-        }
-        return new EmbeddingTable(ids.ToArray(), artists.Count == ids.Count && ids.Count > 0 ? artists.ToArray() : null, vectors.ToArray(), Math.Max(factors, 1));
-    }
-
-    private static int IndexOf(IReadOnlyList<string> names, string column, string file)
-    {
-        var index = names.ToList().IndexOf(column);
-        return index >= 0 ? index : throw new InvalidDataException($"{file} has no '{column}' column; it is not an embeddings dataset");
     }
 }
