@@ -217,11 +217,24 @@ public sealed class LocalEngine : IStageEngine
         data.Buffers.Select(b => b.Length == 0 ? ArrowBuffer.Empty : new ArrowBuffer(b.Span.ToArray())),
         data.Children?.Select(DeepCopy), data.Dictionary is null ? null : DeepCopy(data.Dictionary));
 
-    private static RecordBatch Concatenate(IReadOnlyList<RecordBatch> parts)
+    /// <summary>
+    /// One batch of the parts' rows. The parts are emptied: each column's pieces are let go as soon as that column is
+    /// joined, so a group of all rows (a one-group model stage) peaks at its size plus one column, not twice its size.
+    /// </summary>
+    private static RecordBatch Concatenate(List<RecordBatch> parts)
     {
         if (parts.Count == 1) return parts[0];
-        var arrays = Enumerable.Range(0, parts[0].ColumnCount).Select(c => ArrowArrayConcatenator.Concatenate(parts.Select(p => p.Column(c)).ToList())).ToList();
-        return new RecordBatch(parts[0].Schema, arrays, parts.Sum(p => p.Length));
+        var schema = parts[0].Schema;
+        var length = parts.Sum(p => p.Length);
+        var pieces = Enumerable.Range(0, parts[0].ColumnCount).Select(c => parts.Select(p => p.Column(c)).ToList()).ToList();
+        parts.Clear();
+        var arrays = new IArrowArray[pieces.Count];
+        for (var c = 0; c < pieces.Count; c++)
+        {
+            arrays[c] = ArrowArrayConcatenator.Concatenate(pieces[c]);
+            pieces[c].Clear();
+        }
+        return new RecordBatch(schema, arrays, length);
     }
 
     /// <summary>Reads every side input whole before the stage streams, as the stream holds the connection.</summary>
