@@ -153,7 +153,7 @@ public sealed class LocalEngine : IStageEngine
             if (rows >= RowGroupRows) await FlushAsync();
         }
         if (rows > 0) await FlushAsync();
-        if (rowGroups == 0) await writer.WriteRowGroupAsync(0, ArrowColumns.Columns(ArrowColumns.Batch(schema, 0, schema.Select(EmptyArray).ToArray()), schema), cancellationToken);
+        if (rowGroups == 0) await writer.WriteRowGroupAsync(0, schema.Select(EmptyArray).ToArray(), cancellationToken);
     }
 
     /// <summary>Cuts the sorted stream into groups by its last column (the group number), copying rows out of DuckDB's batches.</summary>
@@ -169,7 +169,7 @@ public sealed class LocalEngine : IStageEngine
                 var start = 0;
                 foreach (var next in starts)
                 {
-                    if (next > start) parts.Add(Copy(batch, start, next - start));
+                    if (next > start) parts.Add(Copy(batch, start, next - start, batch.ColumnCount - 1));
                     if (parts.Count > 0)
                     {
                         yield return Concatenate(parts);
@@ -177,7 +177,7 @@ public sealed class LocalEngine : IStageEngine
                     }
                     start = next;
                 }
-                if (batch.Length > start) parts.Add(Copy(batch, start, batch.Length - start));
+                if (batch.Length > start) parts.Add(Copy(batch, start, batch.Length - start, batch.ColumnCount - 1));
                 current = last;
             }
         }
@@ -198,10 +198,10 @@ public sealed class LocalEngine : IStageEngine
         return (starts, current);
     }
 
-    /// <summary>Rows of a DuckDB batch, without the group column, in managed memory that outlives the batch.</summary>
-    private static RecordBatch Copy(RecordBatch batch, int offset, int length)
+    /// <summary>Rows of a DuckDB batch, its first <paramref name="columns"/> columns, in managed memory that outlives the batch.</summary>
+    private static RecordBatch Copy(RecordBatch batch, int offset, int length, int columns)
     {
-        var fields = batch.Schema.FieldsList.Take(batch.ColumnCount - 1).ToList();
+        var fields = batch.Schema.FieldsList.Take(columns).ToList();
         var arrays = fields.Select((_, c) => DeepCopy(ArrowArrayFactory.Slice(batch.Column(c), offset, length))).ToList();
         return new RecordBatch(new Schema(fields, null), arrays, length);
     }
@@ -246,17 +246,11 @@ public sealed class LocalEngine : IStageEngine
             var parts = new List<RecordBatch>();
             await foreach (var batch in db.ArrowBatchesAsync($"select * from {DuckDbSession.Quote(relation)}", cancellationToken))
                 using (batch)
-                    parts.Add(CopyAll(batch));
+                    parts.Add(Copy(batch, 0, batch.Length, batch.ColumnCount));
             read[relation] = parts.Count > 0 ? Concatenate(parts)
                 : throw new InvalidOperationException($"side input '{relation}' of stage '{stage.Name}' has no rows; a kernel's side inputs need at least one");
         }
         return read;
-    }
-
-    private static RecordBatch CopyAll(RecordBatch batch)
-    {
-        var arrays = Enumerable.Range(0, batch.ColumnCount).Select(c => DeepCopy(batch.Column(c))).ToList();
-        return new RecordBatch(batch.Schema, arrays, batch.Length);
     }
 
     private static Array EmptyArray(ColumnSpec column) => column.Type switch

@@ -51,12 +51,22 @@ public sealed class ImplicitAlsKernel(ImplicitAlsOptions options) : IGroupKernel
         var indices = new int[total];
         var tracks = new int[total];
         var vectors = new float[total][];
-        var next = 0;
-        for (var u = 0; u < model.UserFactors.Rows; u++, next++) (kinds[next], indices[next], vectors[next]) = ("user", u, model.UserFactors.Row(u).ToArray());
-        for (var t = 0; t < model.ItemFactors.Rows; t++, next++) (kinds[next], indices[next], vectors[next]) = ("track", t, model.ItemFactors.Row(t).ToArray());
+        var next = WriteFactors(model, kinds, indices, vectors);
         for (var a = 0; a < catalogue.ArtistCount; a++, next++)
             (kinds[next], indices[next], tracks[next], vectors[next]) = ("artist", a, artistTracks[a], artistVectors.AsSpan(a * factors, factors).ToArray());
         return ArrowColumns.Batch(OutputSchema, total, [kinds, indices, tracks, vectors]);
+    }
+
+    /// <summary>
+    /// Writes the model's user rows (kind <c>user</c>) and then its track rows (kind <c>track</c>) from the start of the
+    /// arrays, and returns how many it wrote.
+    /// </summary>
+    internal static int WriteFactors(ImplicitAlsModel model, string?[] kinds, int[] indices, float[][] vectors)
+    {
+        var next = 0;
+        for (var u = 0; u < model.UserFactors.Rows; u++, next++) (kinds[next], indices[next], vectors[next]) = ("user", u, model.UserFactors.Row(u).ToArray());
+        for (var t = 0; t < model.ItemFactors.Rows; t++, next++) (kinds[next], indices[next], vectors[next]) = ("track", t, model.ItemFactors.Row(t).ToArray());
+        return next;
     }
 
     private static float[] Dense(FactorMatrix factors)

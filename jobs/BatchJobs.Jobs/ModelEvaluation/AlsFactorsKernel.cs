@@ -31,9 +31,7 @@ public sealed class AlsFactorsKernel(ImplicitAlsOptions options) : IGroupKernel
         var kinds = new string?[total];
         var indices = new int[total];
         var vectors = new float[total][];
-        var next = 0;
-        for (var u = 0; u < model.UserFactors.Rows; u++, next++) (kinds[next], indices[next], vectors[next]) = ("user", u, model.UserFactors.Row(u).ToArray());
-        for (var t = 0; t < model.ItemFactors.Rows; t++, next++) (kinds[next], indices[next], vectors[next]) = ("track", t, model.ItemFactors.Row(t).ToArray());
+        ImplicitAlsKernel.WriteFactors(model, kinds, indices, vectors);
         return ArrowColumns.Batch(OutputSchema, total, [kinds, indices, vectors]);
     }
 }
