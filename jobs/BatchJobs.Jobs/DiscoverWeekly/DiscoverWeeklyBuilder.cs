@@ -62,7 +62,7 @@ public sealed class DiscoverWeeklyBuilder
     {
         var rows = new DiscoverWeeklyRows(users.Count, settings.Diversity.Length);
         var exclusions = new ExclusionLists(history.Offsets, history.AllTracks);
-        var candidates = TopKScorer.Score(users.AsFactorMatrix(), tracks.AsFactorMatrix(), exclusions,
+        var candidates = TopKScorer.Score(users.AsFactorMatrix(), catalogue.PackedTracks, exclusions,
             new TopKOptions { K = settings.CandidatePool, Mode = settings.Mode, MaxDegreeOfParallelism = maxDegreeOfParallelism });
         var workers = maxDegreeOfParallelism == -1 ? Environment.ProcessorCount : maxDegreeOfParallelism;
         Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken }, w =>

@@ -25,6 +25,7 @@ public sealed class DiscoverWeeklyCatalogue
             throw new ArgumentException($"track and artist vectors must come from one model (factors {tracks.Factors}, {artists.Factors})", nameof(artists));
         Playlist = playlist;
         Artists = artists;
+        PackedTracks = PackedItems.Pack(tracks.AsFactorMatrix());
         UnitTracks = FactorMatrix.UnitRows(tracks.Vectors, tracks.Factors);
         UnitArtists = FactorMatrix.UnitRows(artists.Vectors, artists.Factors);
         ArtistOfTrack = tracks.Count == 0 ? [] : tracks.ArtistIds!.Select(a => artists.Index.TryGetValue(a, out var row) ? row : -1).ToArray();
@@ -40,6 +41,9 @@ public sealed class DiscoverWeeklyCatalogue
 
     public PlaylistCatalogue Playlist { get; }
     public EmbeddingTable Artists { get; }
+
+    /// <summary>The track vectors packed once for the candidate scoring of every group.</summary>
+    public PackedItems PackedTracks { get; }
 
     /// <summary>Track vectors scaled to length 1, row-major like the tracks.</summary>
     public float[] UnitTracks { get; }

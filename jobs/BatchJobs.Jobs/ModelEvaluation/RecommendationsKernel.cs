@@ -57,7 +57,7 @@ public sealed class RecommendationsKernel(int k) : IGroupKernel
         }
         if (userIndices.Length > 0) offsets.Add(userIndices.Length);
         var history = new ExclusionLists(offsets.ToArray(), trackIndices);
-        var top = TopKScorer.Score(new FactorMatrix(userValues.ToArray(), users.Count, items.Matrix.Columns), items.Matrix, history,
+        var top = TopKScorer.Score(new FactorMatrix(userValues.ToArray(), users.Count, items.Matrix.Columns), items.Packed, history,
             new TopKOptions { K = K, Mode = TopKMode.Exact, MaxDegreeOfParallelism = 1 });
 
         var capacity = 2 * K * users.Count;
@@ -83,6 +83,9 @@ public sealed class RecommendationsKernel(int k) : IGroupKernel
     {
         public required FactorMatrix Matrix { get; init; }
 
+        /// <summary><see cref="Matrix"/> packed once for every group's scoring.</summary>
+        public required PackedItems Packed { get; init; }
+
         public static Factors From(RecordBatch rows)
         {
             var indices = rows.Int32s("track_index");
@@ -97,7 +100,8 @@ public sealed class RecommendationsKernel(int k) : IGroupKernel
                 seen[t] = true;
                 vectors.AsSpan(r * factors, factors).CopyTo(ordered.AsSpan(t * factors, factors));
             }
-            return new Factors { Matrix = new FactorMatrix(ordered, indices.Length, factors) };
+            var matrix = new FactorMatrix(ordered, indices.Length, factors);
+            return new Factors { Matrix = matrix, Packed = PackedItems.Pack(matrix) };
         }
     }
 

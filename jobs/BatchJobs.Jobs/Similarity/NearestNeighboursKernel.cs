@@ -60,7 +60,7 @@ public sealed class NearestNeighboursKernel : IGroupKernel
         }
         // An item never lists itself: it is excluded rather than taking one of k + 1 slots.
         var exclusions = new ExclusionLists(Enumerable.Range(0, ids.Length + 1).ToArray(), self);
-        var result = TopKScorer.Score(new FactorMatrix(queries, ids.Length, items.Vectors.Columns), items.Vectors, exclusions,
+        var result = TopKScorer.Score(new FactorMatrix(queries, ids.Length, items.Vectors.Columns), items.Packed, exclusions,
             options with { K = Math.Clamp(Neighbours, 1, Math.Max(items.Ids.Length - 1, 1)) });
         return Rows(result, ids, items);
     }
@@ -98,15 +98,14 @@ public sealed class NearestNeighboursKernel : IGroupKernel
         public required string[] Ids { get; init; }
         public required string[]? ArtistIds { get; init; }
         public required FactorMatrix Vectors { get; init; }
+        public required PackedItems Packed { get; init; }
         public required IReadOnlyDictionary<string, int> Index { get; init; }
 
         public static UnitCatalogue From(RecordBatch batch, string idColumn)
         {
             var table = EmbeddingTable.FromRows(batch, idColumn);
-            return new UnitCatalogue
-            {
-                Ids = table.Ids, ArtistIds = table.ArtistIds, Vectors = table.AsFactorMatrix().Normalised(), Index = table.Index,
-            };
+            var unit = table.AsFactorMatrix().Normalised();
+            return new UnitCatalogue { Ids = table.Ids, ArtistIds = table.ArtistIds, Vectors = unit, Packed = PackedItems.Pack(unit), Index = table.Index };
         }
     }
 }
